@@ -1,0 +1,94 @@
+"""Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection.
+
+Write transactions on SQLite begin IMMEDIATE so two writers queue on the busy timeout instead
+of failing with "database is locked" when a reader tries to upgrade its lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from kb.config import get_settings, normalize_database_url
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "kb_write"
+
+
+def _sqlite_path(url: str) -> str | None:
+    rest = url.split("://", 1)[1]
+    path = rest[1:] if rest.startswith("/") else rest
+    return None if path in ("", ":memory:") else path
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for a kb database URL (default: the configured one)."""
+    url = normalize_database_url(url) if url else get_settings().database_url
+    if url.startswith("sqlite"):
+        return _make_sqlite_engine(url, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    path = _sqlite_path(url)
+    if path is None:
+        kwargs.setdefault("poolclass", StaticPool)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("check_same_thread", False)
+    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself, so writers can ask for IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if path is not None:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True when the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A session that rolls back on error; with write=True it takes the write lock up front."""
+    with Session(engine, expire_on_commit=False) as session:
+        if write:
+            session.connection(execution_options={WRITE_OPTION: True})
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def begin_write(session: Session) -> None:
+    """Make the session's transaction a write transaction (IMMEDIATE on SQLite).
+
+    Must be called before the session touched the database; services call it first thing.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_OPTION: True})

@@ -1,0 +1,1 @@
+"""Streamlit UI: pages render and call kb.services; they hold no rules of their own."""
