@@ -123,6 +123,19 @@ class Reference(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class BibBlock(SQLModel, table=True):
+    """Library-level @string, @preamble and @comment blocks, so an export gives them back."""
+
+    __tablename__ = "bib_block"
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_bib_block_kind_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _s(16)
+    name: str = _s(255, default="")
+    value: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _created()
+
+
 class Article(SQLModel, table=True):
     __tablename__ = "article"
 
@@ -267,4 +280,15 @@ class ReviewEvent(SQLModel, table=True):
     )
 
 
-ALL_TABLES = (User, StudyType, Reference, Article, Claim, Citation, Measure, Flag, ReviewEvent)
+ALL_TABLES = (
+    User,
+    StudyType,
+    Reference,
+    BibBlock,
+    Article,
+    Claim,
+    Citation,
+    Measure,
+    Flag,
+    ReviewEvent,
+)

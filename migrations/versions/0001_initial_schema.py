@@ -43,6 +43,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
     )
+    op.create_table('bib_block',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('created_at', kb.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'name', name='uq_bib_block_kind_name')
+    )
     op.create_table('article',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=200), nullable=False),
@@ -283,6 +292,7 @@ def downgrade() -> None:
 
     op.drop_table('article')
     op.drop_table('user')
+    op.drop_table('bib_block')
     op.drop_table('study_type')
     # ### end Alembic commands ###
 
