@@ -1,0 +1,23 @@
+"""Article ingestion, parsing half: pure text -> records; no database, no streamlit.
+
+``parse_article`` turns pasted or uploaded article text (plain text or Markdown) into a
+``ParsedArticle``: its title, heading paths, statements with their printed citation markers,
+and its printed reference list. The services layer decides what to store.
+"""
+
+from kb.ingest.classify import guess_kind, is_check_worthy
+from kb.ingest.furniture import DEFAULT_FURNITURE
+from kb.ingest.parse import parse_article
+from kb.ingest.records import ParsedArticle, RefEntry, Statement
+from kb.ingest.reflist import parse_reference_entry
+
+__all__ = [
+    "DEFAULT_FURNITURE",
+    "ParsedArticle",
+    "RefEntry",
+    "Statement",
+    "guess_kind",
+    "is_check_worthy",
+    "parse_article",
+    "parse_reference_entry",
+]

@@ -1,0 +1,137 @@
+"""Lines -> blocks: headings, paragraphs and list items, each knowing its source lines.
+
+Markdown (any ``#`` heading in the text): consecutive lines form a paragraph, a list item keeps
+its indented or lazily continued lines, blank lines close blocks. Plain text (pasted web pages):
+every line is a block, except a long line without closing punctuation followed by a line that
+starts in lower case (a hard wrap), and indented lines under a list item.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item"]
+
+MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*")
+BOLD_LINE = re.compile(r"\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*")
+LIST_ITEM = re.compile(r"(?P<indent>\s*)(?P<bullet>[-*+•·▪●◦‣–—]|\d{1,3}[.)])\s+(?P<text>\S.*)")
+_RULE = re.compile(r"\s*([-*_])(?:\s*\1){2,}\s*")
+_FENCE = re.compile(r"\s*(```|~~~)")
+_TABLE = re.compile(r"\s*\|.*\|\s*")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[(?![\d\s,;–-]+\])([^\]]+)\]\([^)\s]*\)")
+_TAG = re.compile(r"</?(?!sup\b)[a-zA-Z][^<>]*>")
+_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=\S)\*(?!\w)"
+)
+_CLOSING = re.compile(r"[.!?:;]['\"”’)\]]*$")
+
+
+@dataclass
+class Block:
+    """A heading, paragraph or list item with the line where each of its pieces starts."""
+
+    kind: BlockKind
+    line: int
+    text: str = ""
+    level: int = 0  # heading level; 0 = unknown (plain text)
+    bullet: str = ""
+    indent: int = 0
+    starts: list[int] = field(default_factory=list)  # offsets in text where a line starts
+    lines: list[int] = field(default_factory=list)  # the source line of each start
+
+    def add(self, line: int, text: str) -> None:
+        if self.text:
+            self.text += " "
+        self.starts.append(len(self.text))
+        self.lines.append(line)
+        self.text += text.strip()
+
+    def line_at(self, offset: int) -> int:
+        """Source line of a character offset in ``text``."""
+        if not self.starts:
+            return self.line
+        return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+    @property
+    def numbered(self) -> bool:
+        return self.bullet[:1].isdigit()
+
+
+def is_markdown(lines: list[str]) -> bool:
+    """True when the text uses Markdown headings."""
+    return any(MD_HEADING.fullmatch(line) for line in lines)
+
+
+def inline_text(text: str) -> str:
+    """Drop Markdown/HTML decoration the reader does not see (keeps <sup> and [n] markers)."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    for _ in range(2):
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    return text.replace("`", "")
+
+
+def build_blocks(
+    lines: list[tuple[int, str]], *, markdown: bool, warnings: list[str]
+) -> list[Block]:
+    """Turn (line number, text) pairs into blocks; a pair with text None-like '' is a break."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    previous_blank = True
+    in_fence = False
+    for number, raw in lines:
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            current = None
+            warnings.append(f"line {number}: code block skipped")
+            continue
+        if in_fence:
+            continue
+        if not raw.strip() or _RULE.fullmatch(raw):
+            current, previous_blank = None, True
+            continue
+        if _TABLE.fullmatch(raw):
+            current = None
+            warnings.append(f"line {number}: table row skipped")
+            continue
+        raw = re.sub(r"^\s*>\s?", "", raw)  # block quotes read as text
+        heading = MD_HEADING.fullmatch(raw) if markdown else None
+        bold = BOLD_LINE.fullmatch(raw)
+        item = LIST_ITEM.fullmatch(raw)
+        if heading:
+            blocks.append(Block("heading", number, inline_text(heading.group(2)).strip(),
+                                level=len(heading.group(1))))  # fmt: skip
+            current = None
+        elif bold and not item:
+            blocks.append(Block("heading", number, bold.group("text").strip(), level=7))
+            current = None
+        elif item:
+            current = Block("item", number, bullet=item.group("bullet"),
+                            indent=len(item.group("indent").expandtabs(4)))  # fmt: skip
+            current.add(number, inline_text(item.group("text")))
+            blocks.append(current)
+        elif current is not None and _continues(current, raw, markdown, previous_blank):
+            current.add(number, inline_text(raw))
+        else:
+            current = Block("paragraph", number)
+            current.add(number, inline_text(raw))
+            blocks.append(current)
+        previous_blank = False
+    return blocks
+
+
+def _continues(block: Block, raw: str, markdown: bool, previous_blank: bool) -> bool:
+    if previous_blank:
+        return False
+    if markdown:
+        return True  # a paragraph's next line, or a list item's lazy continuation
+    if block.kind == "item" and raw[:1].isspace():
+        return True
+    last = block.text[block.starts[-1] :] if block.starts else block.text
+    stripped = raw.strip()
+    return len(last) >= 40 and not _CLOSING.search(last) and stripped[:1].islower()

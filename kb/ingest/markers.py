@@ -1,0 +1,182 @@
+"""In-text citation markers: find them in a block of text, expand them, and take them out.
+
+Printed forms read as markers:
+
+* brackets ``[1]``, ``[2, 3]``, ``[13-17]``, ``[20–22]``, linked ranges ``[4]–[7]``, and Markdown
+  links whose text is a number list (``[1](#ref-1)``);
+* superscripts ``¹²``, ``¹,³``, ``¹⁻³`` and HTML ``<sup>1</sup>``;
+* parentheses ``(1)``, ``(1, 3)``, ``(2-4)`` -- only a list of small whole numbers followed by
+  punctuation or the end of the text, and only when the article uses no brackets (so
+  "(p < 0.05)", "(n = 69)", "(SCS)", "(2009)" and enumerations such as "(1) balance" are not
+  markers);
+* a number glued to the end of a sentence, "pathways.1 Next" (a flattened superscript);
+* a bare number or number list after the block's last sentence end, "... pathways. 1",
+  "... concern. 1, 3": the *block marker* of answer pages, which cites the whole block.
+
+A number that belongs to the sentence ("p = 0.002", "27 months", "VAS 7.4", "2.8 ± 2.4",
+years, "60-90 days", "kg/m²", "10⁹/L") is never one of these shapes, so it stays in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS + "⁻", "0123456789-")
+_DASH = r"[-‐‑‒–—]"
+_NUM = r"\d{1,3}"
+_ITEM = rf"{_NUM}(?:\s*{_DASH}\s*{_NUM})?"
+NUMBER_LIST = rf"{_ITEM}(?:\s*[,;]\s*{_ITEM})*"
+_SUP = f"[{SUPERSCRIPT_DIGITS}]"
+# Whole words that, before a period, make a following number part of the text ("Fig. 2").
+NUMBERED_ABBREVIATIONS = frozenset(
+    {"fig", "figs", "no", "nos", "vol", "vols", "p", "pp", "ch", "chap", "ref", "refs", "eq",
+     "sec", "tab", "table", "step", "grade", "stage", "type", "level", "version", "v", "n"}
+)  # fmt: skip
+
+_LINKED_RANGE = re.compile(rf"\[\s*({_NUM})\s*\]\s*{_DASH}\s*\[\s*({_NUM})\s*\]")
+_BRACKET = re.compile(rf"\[\s*({NUMBER_LIST})\s*\](?:\((?:#|https?:)[^)\s]*\))?")
+_HTML_SUP = re.compile(rf"<sup>\s*\[?\s*({NUMBER_LIST})\s*\]?\s*</sup>", re.IGNORECASE)
+_UNICODE_SUP = re.compile(rf"{_SUP}+(?:\s?[,˒⁻–-]\s?{_SUP}+)*")
+_PAREN = re.compile(rf"\(\s*({NUMBER_LIST})\s*\)(?=\s*(?:[.,;:!?)\]]|$))")
+_GLUED = re.compile(rf"(?<=[^\W\d_]{{3}})([.,;])({_NUM}(?:[,–-]{_NUM})*)(?=\s+[A-Z]|\s*$)")
+_BARE_TRAILING = re.compile(
+    rf"(?:(?<=[.!?])|(?<=[.!?][\"”’')\]]))\s+({_NUM}(?:\s*[,–-]\s*{_NUM})*)\s*$"
+)
+_UNIT_BEFORE = re.compile(r"(?:^|[\s/(\d·])(?:[kcmdµμn]?m|ft|s|l|L|g)$")
+_UNCLOSED = re.compile(rf"\[\s*{_NUM}(?:\s*[-‐‑‒–—,;]\s*{_NUM})*(?=[^\]]*(?:\[|$))")
+_MAX_RANGE = 200
+
+
+@dataclass
+class MarkerGroup:
+    """One printed marker (or a run of adjacent ones) found in a block."""
+
+    start: int
+    end: int
+    numbers: list[str]
+    block_marker: bool = False
+    position: int = 0  # where it stood in the cleaned text
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanText:
+    """A block's text with its markers taken out, and where each kept character came from."""
+
+    text: str
+    origin: list[int]
+    groups: list[MarkerGroup]
+
+
+def expand(number_list: str) -> tuple[list[str], list[str]]:
+    """'1, 3' -> ['1', '3']; '13-17' -> 13..17; returns (numbers, problems)."""
+    numbers: list[str] = []
+    problems: list[str] = []
+    for item in re.split(r"\s*[,;˒]\s*", number_list.translate(_FROM_SUPERSCRIPT).strip()):
+        bounds = [b for b in re.split(_DASH, item) if b.strip()]
+        if len(bounds) == 2:
+            low, high = int(bounds[0]), int(bounds[1])
+            if low <= high and high - low <= _MAX_RANGE:
+                numbers.extend(str(n) for n in range(low, high + 1))
+                continue
+            problems.append(f"marker range {item.strip()!r} is not ascending; read as two numbers")
+            numbers.extend([str(low), str(high)])
+        elif bounds:
+            numbers.append(str(int(bounds[0])))
+    return [n for n in numbers if n != "0"], problems
+
+
+def _word_before(text: str, index: int) -> str:
+    match = re.search(r"([^\W\d_]+)\W*$", text[:index])
+    return match.group(1).lower() if match else ""
+
+
+def _superscript_ok(text: str, start: int) -> bool:
+    before = text[:start]
+    if before and (before[-1].isdigit() or before[-1] in "⁻⁺"):
+        return False  # an exponent: 10⁹/L, 2², s⁻¹
+    return not _UNIT_BEFORE.search(before)  # m², cm³, kg/m²
+
+
+def find_groups(text: str, *, allow_parens: bool = True) -> list[MarkerGroup]:
+    """Find the markers in one block of text, adjacent ones merged, in printed order."""
+    found: list[MarkerGroup] = []
+
+    def add(start: int, end: int, raw: str, *, block: bool = False) -> None:
+        if any(start < g.end and g.start < end for g in found):
+            return
+        numbers, problems = expand(raw)
+        if numbers:
+            found.append(MarkerGroup(start, end, numbers, block, problems=problems))
+
+    for m in _LINKED_RANGE.finditer(text):
+        add(m.start(), m.end(), f"{m.group(1)}-{m.group(2)}")
+    for m in _BRACKET.finditer(text):
+        add(m.start(), m.end(), m.group(1))
+    for m in _HTML_SUP.finditer(text):
+        add(m.start(), m.end(), m.group(1))
+    for m in _UNICODE_SUP.finditer(text):
+        if _superscript_ok(text, m.start()):
+            add(m.start(), m.end(), m.group(0))
+    if allow_parens:
+        for m in _PAREN.finditer(text):
+            add(m.start(), m.end(), m.group(1))
+    for m in _GLUED.finditer(text):
+        if _word_before(text, m.start()) not in NUMBERED_ABBREVIATIONS:
+            add(m.start(2), m.end(2), m.group(2))
+    bare = _BARE_TRAILING.search(text)
+    if bare and _word_before(text, bare.start()) not in NUMBERED_ABBREVIATIONS:
+        add(bare.start(1), bare.end(1), bare.group(1), block=True)
+    found.sort(key=lambda g: g.start)
+    return _merge_adjacent(text, found)
+
+
+def _merge_adjacent(text: str, groups: list[MarkerGroup]) -> list[MarkerGroup]:
+    merged: list[MarkerGroup] = []
+    for group in groups:
+        if merged and re.fullmatch(r"\s*[,;]?\s*", text[merged[-1].end : group.start]):
+            last = merged[-1]
+            last.end = group.end
+            last.numbers.extend(group.numbers)
+            last.problems.extend(group.problems)
+            last.block_marker = last.block_marker or group.block_marker
+        else:
+            merged.append(group)
+    return merged
+
+
+def has_brackets(text: str) -> bool:
+    """True when the text prints bracketed number markers (then parentheses are not markers)."""
+    return bool(_BRACKET.search(text) or _LINKED_RANGE.search(text))
+
+
+def unclosed_bracket(text: str) -> int | None:
+    """Offset of a '[3'-style marker that is never closed, or None."""
+    match = _UNCLOSED.search(text)
+    return match.start() if match else None
+
+
+def strip_markers(text: str, *, allow_parens: bool = True) -> CleanText:
+    """Remove every marker (and the space before it) and record where each one stood."""
+    groups = find_groups(text, allow_parens=allow_parens)
+    kept: list[str] = []
+    origin: list[int] = []
+    cursor = 0
+    for group in groups:
+        start = group.start
+        while start > cursor and text[start - 1].isspace():
+            start -= 1
+        for i in range(cursor, start):
+            kept.append(text[i])
+            origin.append(i)
+        group.position = len(kept)
+        cursor = group.end
+        if group.end < len(text) and text[group.end].isalnum() and start < group.start:
+            kept.append(" ")  # "pain [1]and" keeps its word break
+            origin.append(group.end)
+    for i in range(cursor, len(text)):
+        kept.append(text[i])
+        origin.append(i)
+    return CleanText("".join(kept), origin, groups)
