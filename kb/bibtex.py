@@ -1,0 +1,626 @@
+"""BibTeX <-> reference records: bibtexparser v2 splits, this module reads values and reports.
+
+bibtexparser runs with an empty middleware stack (its LaTeX and string middlewares are slow);
+macro expansion and LaTeX decoding are done here with plain dicts and str methods, and only
+the fields a reference displays are decoded. Problems in a file are returned as data (BibProblem),
+never raised, so an import can list them all with line numbers.
+
+Raw field values keep what the file says so an export round-trips: a braced or quoted value is
+kept as its text without the delimiters; a value written as an expression (a macro `jan`, a
+number `2014`, a concatenation `a # " " # b`) is kept verbatim behind the BARE marker.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+import bibtexparser
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    ParsingFailedBlock,
+    Preamble,
+    String,
+)
+
+from kb.enums import RetractionStatus
+from kb.errors import ImportProblem
+from kb.latex import clean_text, decode_latex, split_authors
+from kb.studytype import UNKNOWN, infer_study_type
+
+__all__ = [
+    "BARE",
+    "MONTHS",
+    "PROBLEM_KINDS",
+    "BibParseResult",
+    "BibProblem",
+    "BibRecord",
+    "decode_latex",
+    "infer_study_type",
+    "parse_bib",
+    "read_bib_bytes",
+    "render_bib",
+    "split_authors",
+    "value_expression",
+]
+
+# Marks a raw value that is a BibTeX expression (macro, number, `#` concatenation) rather than
+# text. A private-use character: it cannot come from a real file by accident, and unlike NUL it
+# survives PostgreSQL text columns and JSON.
+BARE = "\ue000"
+
+PROBLEM_KINDS = (
+    "malformed block",
+    "duplicate key",
+    "missing title",
+    "undefined macro",
+    "missing crossref",
+)
+
+# Predefined by every BibTeX style; names are case-insensitive like all macro names.
+MONTHS = {
+    m[:3].lower(): m
+    for m in [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+}
+
+_RETRACTION_VALUES = {s.value for s in RetractionStatus}
+
+# bibtexparser logs each malformed block as a warning; we return the same news as BibProblem,
+# so without this Python's last-resort handler would print it to stderr a second time. An
+# application that configures logging still receives the records.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+
+@dataclass(frozen=True)
+class BibProblem:
+    """One thing wrong in a .bib file, located by the line where its block starts."""
+
+    kind: str
+    line: int | None
+    citekey: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        """Plain dict for reports and JSON."""
+        return asdict(self)
+
+
+@dataclass
+class BibRecord:
+    """One entry: its raw fields (for export) and the decoded fields a reference shows."""
+
+    citekey: str
+    entry_type: str
+    line: int | None = None
+    raw_fields: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    abstract: str | None = None
+    note: str | None = None
+    study_type: str = UNKNOWN
+    study_type_inferred: bool = False
+    retraction: str = RetractionStatus.none.value
+
+    def content_hash(self) -> str:
+        """Stable sha256 of the entry type and raw fields: equal hashes mean an unchanged entry."""
+        payload = json.dumps(
+            [self.entry_type, sorted(self.raw_fields.items())],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class BibParseResult:
+    """Everything read from one .bib text."""
+
+    records: list[BibRecord] = field(default_factory=list)
+    problems: list[BibProblem] = field(default_factory=list)
+    strings: dict[str, str] = field(default_factory=dict)
+    preambles: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading bytes
+
+
+def read_bib_bytes(data: bytes, encoding: str | None = None, source: str = "<input>") -> str:
+    """Decode a .bib file's bytes (UTF-8 unless told otherwise), refusing to guess."""
+    if encoding is None:
+        codec = "utf-8"
+    else:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise ImportProblem(
+                f"{source}: unknown encoding {encoding!r}; try e.g. utf-8, latin-1 or gbk."
+            ) from None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 1].hex()
+        hint = (
+            "pass --encoding with the file's encoding (e.g. --encoding latin-1 or --encoding gbk)"
+            if encoding is None
+            else "check the --encoding given"
+        )
+        raise ImportProblem(
+            f"{source} is not valid {codec}: byte 0x{bad} at byte offset {err.start} "
+            f"(line {line}) cannot be decoded; {hint}."
+        ) from None
+    # A byte-order mark decodes to U+FEFF, which would become part of the first citekey.
+    # Line numbers count "\n"; a stray "\r" would otherwise end up inside raw values.
+    return text.lstrip("\ufeff").replace("\r\n", "\n")
+
+
+# --------------------------------------------------------------------------- values
+
+# Braces the splitter counts: it ignores backslash-escaped ones, so must we to agree with it.
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+_BARE_TOKEN = re.compile(r'[^\s#{}"]+')
+
+
+def _brace_end(text: str, start: int) -> int:
+    """Index of the `}` closing the `{` at `start`, or -1."""
+    depth = 0
+    for m in _BRACE.finditer(text, start):
+        if m.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return -1
+
+
+def _quote_end(text: str, start: int) -> int:
+    """Index of the `"` closing the one at `start` (quotes inside braces don't count), or -1."""
+    depth = 0
+    for m in _BRACE_OR_QUOTE.finditer(text, start + 1):
+        char = m.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            return m.start()
+    return -1
+
+
+# An innermost {group}; removing these repeatedly leaves no brace iff the text nests properly.
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _closed_groups(text: str) -> bool:
+    """True when every brace in `text` is closed inside it (so `{text}` is one literal)."""
+    if "\\{" in text or "\\}" in text:
+        return _balanced(text)  # escaped braces: only the exact scan counts them right
+    for _ in range(4):  # protective braces rarely nest deeper; the exact scan takes over
+        text, found = _INNER_GROUP.subn("", text)
+        if not found:
+            break
+    if "{" not in text and "}" not in text:
+        return True
+    return _balanced(text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for m in _BRACE.finditer(text):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _tokens(value: str) -> list[tuple[str, str]] | None:
+    """Split a value expression into ("{", text), ('"', text), ("n", digits), ("m", name)."""
+    tokens: list[tuple[str, str]] = []
+    i, n = 0, len(value)
+    while i < n:
+        char = value[i]
+        if char.isspace() or char == "#":
+            i += 1
+        elif char == "{":
+            end = _brace_end(value, i)
+            if end < 0:
+                return None
+            tokens.append(("{", value[i + 1 : end]))
+            i = end + 1
+        elif char == '"':
+            end = _quote_end(value, i)
+            if end < 0:
+                return None
+            tokens.append(('"', value[i + 1 : end]))
+            i = end + 1
+        else:
+            m = _BARE_TOKEN.match(value, i)
+            assert m is not None  # char is none of the excluded ones
+            word = m.group()
+            tokens.append(("n" if word.isdigit() else "m", word))
+            i = m.end()
+    return tokens
+
+
+def _read_value(value: str, macros: Mapping[str, str]) -> tuple[str, str, list[str]]:
+    """(raw, expanded, undefined macro names) for a value as the splitter cut it."""
+    # Fast paths first: nearly every field is one braced or quoted literal.
+    if "#" not in value and len(value) >= 2:
+        first, last = value[0], value[-1]
+        if first == "{" and last == "}":
+            inner = value[1:-1]
+            if ("{" not in inner and "}" not in inner) or _closed_groups(inner):
+                return inner, inner, []
+        elif first == '"' and last == '"':
+            inner = value[1:-1]
+            if '"' not in inner and "{" not in inner and "}" not in inner:
+                return inner, inner, []
+    if value.isdigit():
+        return BARE + value, value, []
+    tokens = _tokens(value)
+    if tokens is None:  # unbalanced: keep it verbatim, show it as written
+        return BARE + value, value, []
+    if len(tokens) == 1 and tokens[0][0] == "{":
+        return tokens[0][1], tokens[0][1], []
+    if len(tokens) == 1 and tokens[0][0] == '"':
+        text = tokens[0][1]
+        if _balanced(text) or '"' not in text:  # value_expression writes it back the same way
+            return text, text, []
+    parts: list[str] = []
+    undefined: list[str] = []
+    for kind, text in tokens:
+        if kind == "m":
+            expansion = macros.get(text.lower())
+            if expansion is None:
+                undefined.append(text)
+                expansion = text  # show the name rather than nothing, as a hint
+            parts.append(expansion)
+        else:
+            parts.append(text)
+    return BARE + value, "".join(parts), undefined
+
+
+def _expand_raw(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
+    """Expanded text of a value in raw_fields form (used for caller-supplied macros)."""
+    if raw.startswith(BARE):
+        _, expanded, undefined = _read_value(raw[len(BARE) :], macros)
+        return expanded, undefined
+    return raw, []
+
+
+def value_expression(raw: str) -> str:
+    """The BibTeX expression that writes a raw value back: `{text}` or the bare expression."""
+    if raw.startswith(BARE):
+        return raw[len(BARE) :]
+    if _balanced(raw):
+        return "{" + raw + "}"
+    if '"' not in raw:
+        return '"' + raw + '"'  # braces inside quotes need not balance
+    # Neither delimiter can hold it as is; drop the stray braces rather than write a broken file.
+    return "{" + _BRACE.sub("", raw) + "}"
+
+
+# --------------------------------------------------------------------------- decoded fields
+
+
+_YEAR = re.compile(r"\d{4}")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_ESCAPED = re.compile(r"\\([_%&#$])|[{}]")
+
+
+def _identifier(text: str | None) -> str | None:
+    # DOIs and PMIDs are identifiers: unescape and unbrace, but no dash or tilde typography.
+    if not text:
+        return None
+    text = _ESCAPED.sub(lambda m: m.group(1) or "", text).strip()
+    return _DOI_PREFIX.sub("", text).strip() or None
+
+
+def _year(values: Mapping[str, str]) -> int | None:
+    for name in ("year", "date"):
+        found = _YEAR.search(values.get(name) or "")
+        if found:
+            return int(found.group())
+    return None
+
+
+def _retraction(text: str | None) -> str:
+    value = "-".join((text or "").lower().split())
+    return value if value in _RETRACTION_VALUES else RetractionStatus.none.value
+
+
+# What a child entry takes from its crossref parent when it lacks it: the container's data.
+# Identifiers, pages, abstract and study type describe the child alone, so a parent's DOI or
+# PMID is never copied (it would merge distinct papers).
+_INHERITED = (
+    "title", "author", "journal", "journaltitle", "year", "date", "volume", "number", "issue",
+)  # fmt: skip
+_STUDY_FIELDS = ("studytype", "pubtype", "publicationtype", "publication_type", "keywords")
+
+
+def _decode_record(record: BibRecord, values: Mapping[str, str]) -> None:
+    """Fill the decoded fields of `record` from expanded (not yet LaTeX-decoded) values."""
+    record.title = clean_text(values.get("title"))
+    record.authors = split_authors(values.get("author") or "")
+    record.journal = clean_text(values.get("journal") or values.get("journaltitle"))
+    record.year = _year(values)
+    record.volume = clean_text(values.get("volume"))
+    record.number = clean_text(values.get("number") or values.get("issue"))
+    record.pages = clean_text(values.get("pages"))
+    record.doi = _identifier(values.get("doi"))
+    pmid = values.get("pmid")
+    if not pmid and (values.get("eprinttype") or "").strip().lower() == "pubmed":
+        pmid = values.get("eprint")
+    record.pmid = _identifier(pmid)
+    record.abstract = clean_text(values.get("abstract"))
+    record.note = clean_text(values.get("note"))
+    study = {name: clean_text(values.get(name)) or "" for name in _STUDY_FIELDS if name in values}
+    study["title"] = record.title or ""
+    record.study_type, record.study_type_inferred = infer_study_type(study)
+    record.retraction = _retraction(clean_text(values.get("retraction")))
+
+
+# --------------------------------------------------------------------------- parsing
+
+_FAILED_KEY = re.compile(r"@\s*(\w*)\s*[{(]\s*([^,\s{}()]*)")
+
+
+def _line(block_line: int | None) -> int | None:
+    # bibtexparser counts lines from 0.
+    return None if block_line is None else block_line + 1
+
+
+def _malformed(block: ParsingFailedBlock) -> BibProblem:
+    line = _line(block.start_line)
+    found = _FAILED_KEY.match(block.raw or "")
+    kind, key = (found.group(1).lower(), found.group(2) or None) if found else ("", None)
+    reason = getattr(block.error, "abort_reason", None) or str(block.error)
+    what = f"@{kind} block '{key}'" if key else f"@{kind} block" if kind else "block"
+    return BibProblem(
+        "malformed block",
+        line,
+        key,
+        f"Could not read the {what} starting on line {line}: {reason.strip()}",
+    )
+
+
+def _read_entry(
+    entry: Entry, known: Mapping[str, str], problems: list[BibProblem]
+) -> tuple[BibRecord, dict[str, str]] | None:
+    """Record with raw fields, and the expanded values to decode; None when it is unreadable."""
+    line = _line(entry.start_line)
+    key = entry.key
+    names = [f.key.lower() for f in entry.fields]
+    if not key or len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        reason = (
+            "it has no citation key"
+            if not key
+            else f"it gives the field(s) {', '.join(repeated)} more than once"
+        )
+        problems.append(
+            BibProblem(
+                "malformed block",
+                line,
+                key or None,
+                f"Could not read the entry '{key}' starting on line {line}: {reason}.",
+            )
+        )
+        return None
+    raw_fields: dict[str, str] = {}
+    expanded: dict[str, str] = {}
+    for name, fld in zip(names, entry.fields, strict=True):
+        raw, value, undefined = _read_value(fld.value, known)
+        raw_fields[name] = raw
+        expanded[name] = value
+        for macro in undefined:
+            problems.append(
+                BibProblem(
+                    "undefined macro",
+                    line,
+                    key,
+                    f"The entry '{key}' on line {line} uses the macro '{macro}' in its "
+                    f"{name} field, but no @string defines it.",
+                )
+            )
+    record = BibRecord(key, entry.entry_type.lower(), line, raw_fields)
+    return record, expanded
+
+
+def _inherit(
+    record: BibRecord,
+    values: dict[str, str],
+    by_key: Mapping[str, tuple[BibRecord, dict[str, str]]],
+    problems: list[BibProblem],
+) -> dict[str, str]:
+    """Values with the missing container fields filled in along the crossref chain."""
+    target = clean_text(values.get("crossref"))
+    if target is None:
+        return values
+    if target.lower() not in by_key:
+        problems.append(
+            BibProblem(
+                "missing crossref",
+                record.line,
+                record.citekey,
+                f"The entry '{record.citekey}' on line {record.line} has crossref '{target}', "
+                "but no entry with that key is in the file.",
+            )
+        )
+        return values
+    merged = dict(values)
+    visited = {record.citekey.lower()}
+    while target is not None and target.lower() in by_key and target.lower() not in visited:
+        visited.add(target.lower())  # a circular chain stops where it comes back
+        parent = by_key[target.lower()][1]
+        for name in _INHERITED:
+            if name not in merged and name in parent:
+                merged[name] = parent[name]
+        target = clean_text(parent.get("crossref"))
+    return merged
+
+
+def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParseResult:
+    """Read a .bib text into records and problems; a bad entry is reported, never raised."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    result = BibParseResult()
+    problems = result.problems
+    # Expanded macro text by lower-case name (BibTeX macro names ignore case). `macros` holds
+    # values in raw_fields form, e.g. the `strings` of a definitions file read earlier.
+    known: dict[str, str] = dict(MONTHS)
+    for name, raw in (macros or {}).items():
+        known[name.lower()] = _expand_raw(raw, known)[0]
+    entries: list[Entry] = []
+    for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+            # Judged below: keys ignoring case like BibTeX, repeated fields case-insensitively.
+            block = block.ignore_error_block or block
+        if isinstance(block, Entry):
+            entries.append(block)
+        elif isinstance(block, String):
+            raw, value, undefined = _read_value(block.value, known)
+            result.strings[block.key] = raw
+            known[block.key.lower()] = value
+            line = _line(block.start_line)
+            for macro in undefined:
+                problems.append(
+                    BibProblem(
+                        "undefined macro",
+                        line,
+                        None,
+                        f"The @string '{block.key}' on line {line} uses the macro '{macro}', "
+                        "which is not defined before it.",
+                    )
+                )
+        elif isinstance(block, ParsingFailedBlock):
+            problems.append(_malformed(block))
+        elif isinstance(block, Preamble):
+            result.preambles.append(block.value)
+        elif isinstance(block, ExplicitComment):
+            result.comments.append(block.comment)
+
+    # Entries after all @strings: a macro defined below its first use is still expanded.
+    first_line: dict[str, int | None] = {}
+    pending: list[tuple[BibRecord, dict[str, str]]] = []
+    for entry in entries:
+        lower = entry.key.lower()
+        if lower in first_line:
+            line = _line(entry.start_line)
+            problems.append(
+                BibProblem(
+                    "duplicate key",
+                    line,
+                    entry.key,
+                    f"The key '{entry.key}' on line {line} is already used by the entry on "
+                    f"line {first_line[lower]} (keys are compared ignoring case); "
+                    "this second entry was not read.",
+                )
+            )
+            continue
+        read = _read_entry(entry, known, problems)
+        if read is not None:
+            first_line[lower] = read[0].line
+            pending.append(read)
+
+    by_key = {record.citekey.lower(): (record, values) for record, values in pending}
+    for record, values in pending:
+        _decode_record(record, _inherit(record, values, by_key, problems))
+        if record.title is None:
+            problems.append(
+                BibProblem(
+                    "missing title",
+                    record.line,
+                    record.citekey,
+                    f"The entry '{record.citekey}' on line {record.line} has no title.",
+                )
+            )
+        result.records.append(record)
+    problems.sort(key=lambda p: p.line or 0)
+    return result
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _fields_to_write(record: BibRecord) -> dict[str, str]:
+    """Raw fields, with `studytype` and `retraction` brought in line with the record."""
+    fields = dict(record.raw_fields)
+    # The file keeps what it said unless reading it back would give another study type.
+    study = {
+        name: clean_text(_expand_raw(fields[name], MONTHS)[0]) or ""
+        for name in _STUDY_FIELDS
+        if name in fields
+    }
+    study["title"] = record.title or ""
+    if infer_study_type(study) != (record.study_type, record.study_type_inferred):
+        if record.study_type_inferred:
+            fields.pop("studytype", None)  # a guess is not written down; it is guessed again
+        else:
+            fields["studytype"] = str(record.study_type)
+    written = _retraction(clean_text(_expand_raw(fields.get("retraction", ""), MONTHS)[0]))
+    if written != record.retraction:
+        if record.retraction == RetractionStatus.none:
+            fields.pop("retraction", None)
+        else:
+            fields["retraction"] = str(record.retraction)
+    return fields
+
+
+def _block(kind: str, body: str) -> str:
+    # Parentheses hold a body whose braces do not balance (as BibTeX allows).
+    return f"@{kind}{{{body}}}" if _balanced(body) else f"@{kind}({body})"
+
+
+def render_bib(
+    records: Iterable[BibRecord],
+    *,
+    strings: Mapping[str, str] | None = None,
+    preambles: Iterable[str] = (),
+    comments: Iterable[str] = (),
+    extra_fields: Callable[[BibRecord], dict[str, str]] | None = None,
+) -> str:
+    """BibTeX text for the records, after the @string, @preamble and @comment blocks."""
+    head = [f"@string{{{name} = {value_expression(raw)}}}" for name, raw in (strings or {}).items()]
+    head += [_block("preamble", value) for value in preambles]
+    head += [_block("comment", value) for value in comments]
+    out = ["\n".join(head) + "\n"] if head else []
+    for record in records:
+        fields = _fields_to_write(record)
+        if extra_fields is not None:
+            fields.update(extra_fields(record))
+        lines = [f"@{record.entry_type}{{{record.citekey},"]
+        lines += [f"  {name} = {value_expression(raw)}," for name, raw in fields.items()]
+        lines.append("}\n")
+        out.append("\n".join(lines))
+    return "\n".join(out)
