@@ -1,0 +1,168 @@
+"""`kb ingest`, `kb check` and `kb article ...`: articles, their claims and their markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, print_json, print_table
+from kb.config import get_settings
+from kb.errors import InvalidInput
+from kb.services import articles as svc
+from kb.services.checks import run_checks
+from kb.services.ingest import IngestResult, ingest_article
+from kb.services.users import resolve_actor
+
+article_app = typer.Typer(help="Articles: status, claims, marker mapping.", no_args_is_help=True)
+app.add_typer(article_app, name="article")
+
+
+def _furniture() -> list[str] | None:
+    path = get_settings().furniture_file
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InvalidInput(f"KB_FURNITURE_FILE {path} does not exist")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _print_ingest(r: IngestResult) -> None:
+    typer.echo(f"article {r.slug}: {r.title}")
+    typer.echo(f"  {len(r.claims)} claims; markers: {', '.join(r.markers) or 'none'}")
+    for c in r.claims:
+        markers = f" [{', '.join(c['markers'])}]" if c["markers"] else ""
+        typer.echo(f"    {c['position']:>3}. ({c['kind']}){markers} {c['text'][:90]}")
+    confirmed = [x for x in r.links if x["state"] == "confirmed"]
+    inferred = [x for x in r.links if x["state"] == "inferred"]
+    typer.echo(
+        f"  marker mapping: {r.mapping}; links confirmed {len(confirmed)}, "
+        f"inferred {len(inferred)} (confirm with `kb article map-markers`)"
+    )
+    for link in r.links:
+        typer.echo(f"    marker {link['marker']} -> {link['citekey']} ({link['state']})")
+    for ref in r.references:
+        label = f"[{ref.number}] " if ref.number is not None else ""
+        typer.echo(f"  reference {label}{ref.citekey or '-'} ({ref.how}): {ref.text[:90]}")
+    if r.unresolved:
+        typer.echo(
+            f"  {len(r.unresolved)} reference(s) not in the library (--add-missing adds them)"
+        )
+    for kind, n in r.flags.items():
+        typer.echo(f"  flags: {kind}: {n}")
+    for w in r.warnings:
+        typer.echo(f"  warning: {w}")
+
+
+@app.command("ingest")
+def ingest(
+    path: Path = typer.Argument(..., help="Article as plain text or Markdown."),
+    title: str | None = typer.Option(None, "--title", help="Title (default: the first line)."),
+    slug: str | None = typer.Option(None, "--slug", help="URL slug (default: from the title)."),
+    as_: str = AS_OPTION,
+    add_missing: bool = typer.Option(
+        False, "--add-missing", help="Add printed references missing from the library."
+    ),
+    json_: bool = JSON_OPTION,
+) -> None:
+    """Ingest an article: claims, citations, measures and automatic flags, all or nothing."""
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text (byte offset {exc.start})") from None
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_)
+        result = ingest_article(
+            session=session, actor=actor, text=text, title=title, slug=slug,
+            add_missing=add_missing, furniture=_furniture(),
+        )  # fmt: skip
+    if json_:
+        print_json(result.as_dict())
+    else:
+        _print_ingest(result)
+
+
+@app.command("check")
+def check(
+    article: str | None = typer.Option(None, "--article", help="Only this article's claims."),
+    as_: str | None = typer.Option(None, "--as", help="Account running it (default: operator)."),
+    json_: bool = JSON_OPTION,
+) -> None:
+    """Re-run the automatic checks; no duplicate flags, gone causes resolved."""
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_) if as_ else None
+        report = run_checks(session=session, actor=actor, article_slug=article)
+    if json_:
+        print_json(report.as_dict())
+        return
+    typer.echo(f"checked {report.claims} claims")
+    for kind, n in sorted(report.raised.items()):
+        typer.echo(f"  raised {kind}: {n}")
+    for kind, n in sorted(report.resolved.items()):
+        typer.echo(f"  resolved {kind}: {n}")
+
+
+@article_app.command("list")
+def article_list(json_: bool = JSON_OPTION) -> None:
+    """Articles with their claims per status and derived status."""
+    with data_session() as session:
+        rows = svc.list_articles(session=session)
+    if json_:
+        print_json(rows)
+    else:
+        cols = ["slug", "status", "claims", "Submitted", "Under Review", "Approved", "open_flags"]
+        print_table(rows, cols)
+
+
+@article_app.command("show")
+def article_show(slug: str = typer.Argument(...), json_: bool = JSON_OPTION) -> None:
+    """An article's claims in order, with status, markers and open flags."""
+    with data_session() as session:
+        article, claims = svc.article_claims(session=session, slug=slug)
+        rows = [
+            {
+                "id": c.id,
+                "position": c.position,
+                "status": c.status,
+                "kind": c.kind,
+                "markers": ", ".join(c.markers or []),
+                "open_flags": c.open_flag_count,
+                "section": c.section,
+                "text": c.text,
+            }
+            for c in claims
+        ]
+        head = {"slug": article.slug, "title": article.title, "marker_map": article.marker_map}
+    if json_:
+        print_json({**head, "claims": rows})
+        return
+    typer.echo(f"{head['slug']}: {head['title']}")
+    print_table(rows, ["id", "position", "status", "kind", "markers", "open_flags", "text"])
+
+
+@article_app.command("map-markers")
+def article_map_markers(
+    slug: str = typer.Argument(...),
+    pairs: list[str] = typer.Argument(..., help="MARKER=CITEKEY pairs, e.g. 2=costantini2010scs"),
+    as_: str = AS_OPTION,
+    json_: bool = JSON_OPTION,
+) -> None:
+    """Link every claim carrying these markers to the references; resolves ambiguity flags."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        marker, sep, key = pair.partition("=")
+        if not sep or not marker.strip() or not key.strip():
+            raise InvalidInput(f"{pair!r} is not MARKER=CITEKEY")
+        mapping[marker.strip()] = key.strip()
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_)
+        result = svc.set_marker_mapping(session=session, actor=actor, slug=slug, mapping=mapping)
+    if json_:
+        print_json(result)
+        return
+    typer.echo(f"{slug}: mapped {len(mapping)} marker(s); {len(result['claims'])} claim(s) linked")
+    for kind, n in result["resolved"].items():
+        typer.echo(f"  resolved {kind}: {n}")

@@ -1,0 +1,175 @@
+"""Articles: list with status counts, one article's claims, and the editor's marker mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from kb.db import begin_write
+from kb.enums import LinkState, ReviewStatus
+from kb.errors import InvalidInput, NotFound
+from kb.models import Article, Citation, Claim, Reference, User, utcnow
+from kb.permissions import Action, require
+from kb.services.checks import check_claims
+from kb.services.events import change_claim, record_event
+
+_STATUSES = [s.value for s in ReviewStatus]
+
+
+def get_article(*, session: Session, slug: str) -> Article:
+    """The article with this slug, or NotFound."""
+    article = session.exec(select(Article).where(Article.slug == slug)).first()
+    if article is None:
+        raise NotFound(f"no article with slug {slug!r}")
+    return article
+
+
+def derived_status(counts: dict[str, int]) -> str:
+    """An article is Approved only when every claim is; Under Review when any claim is."""
+    total = sum(counts.values())
+    if total and counts.get(ReviewStatus.approved.value, 0) == total:
+        return ReviewStatus.approved.value
+    if counts.get(ReviewStatus.under_review.value, 0) or counts.get(ReviewStatus.approved.value, 0):
+        return ReviewStatus.under_review.value
+    return ReviewStatus.submitted.value
+
+
+def list_articles(*, session: Session) -> list[dict[str, Any]]:
+    """Every article with its claim counts per status and its derived status."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = session.exec(
+        select(Claim.article_id, Claim.status, func.count()).group_by(
+            col(Claim.article_id), col(Claim.status)
+        )
+    )
+    for article_id, status, n in rows:
+        counts.setdefault(article_id, {})[status] = int(n)
+    flags = dict(
+        session.exec(
+            select(Claim.article_id, func.sum(Claim.open_flag_count)).group_by(
+                col(Claim.article_id)
+            )
+        ).all()
+    )
+    out = []
+    for a in session.exec(select(Article).order_by(col(Article.updated_at).desc())):
+        c = {s: counts.get(a.id or 0, {}).get(s, 0) for s in _STATUSES}
+        out.append(
+            {
+                "id": a.id,
+                "slug": a.slug,
+                "title": a.title,
+                "claims": sum(c.values()),
+                **c,
+                "open_flags": int(flags.get(a.id or 0) or 0),
+                "status": derived_status(c),
+                "updated_at": a.updated_at,
+            }
+        )
+    return out
+
+
+def article_claims(*, session: Session, slug: str) -> tuple[Article, list[Claim]]:
+    """An article and its claims in reading order."""
+    article = get_article(session=session, slug=slug)
+    claims = session.exec(
+        select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.position))
+    ).all()
+    return article, list(claims)
+
+
+def set_marker_mapping(
+    *, session: Session, actor: User, slug: str, mapping: dict[str, str]
+) -> dict[str, Any]:
+    """Map printed markers to citekeys: links every claim carrying them, resolves ambiguity.
+
+    Re-mapping a marker replaces the link it made before. Claims whose citations change while
+    Under Review or Approved go back to Submitted, as any citation edit does.
+    """
+    require(actor, Action.article_map_markers)
+    if not mapping:
+        raise InvalidInput("give at least one MARKER=CITEKEY pair")
+    begin_write(session)
+    article, claims = article_claims(session=session, slug=slug)
+    used = {m for c in claims for m in (c.markers or [])}
+    unknown = sorted(set(mapping) - used, key=lambda m: (len(m), m))
+    if unknown:
+        shown = ", ".join(sorted(used, key=lambda m: (len(m), m))) or "none"
+        raise InvalidInput(
+            f"marker(s) {', '.join(unknown)} do not appear in article {slug} (its markers: {shown})"
+        )
+    refs: dict[str, Reference] = {}
+    for key in set(mapping.values()):
+        ref = session.exec(select(Reference).where(Reference.citekey == key)).first()
+        if ref is None:
+            raise NotFound(f"no reference with citekey {key!r} (import it or add it first)")
+        refs[key] = ref
+    old_map = dict(article.marker_map or {})
+    changed: list[Claim] = []
+    for claim in claims:
+        markers = [m for m in (claim.markers or []) if m in mapping]
+        if not markers:
+            continue
+        notes = []
+        for marker in markers:
+            ref = refs[mapping[marker]]
+            notes.append(_link_marker(session, claim, marker, ref, old_map.get(marker)))
+        before, after = claim.status, ReviewStatus.submitted.value
+        change_claim(session, claim=claim, actor=actor, seen_version=None, status=after)
+        record_event(
+            session,
+            claim=claim,
+            actor=actor,
+            action="citations mapped",
+            from_status=before,
+            to_status=after,
+            comment="; ".join(notes)
+            + ("" if before == after else f"; citations changed: sent back to {after}"),
+        )
+        changed.append(claim)
+    article.marker_map = {**old_map, **mapping}
+    article.updated_at = utcnow()
+    session.add(article)
+    session.flush()
+    report = check_claims(session, changed, actor=actor)
+    session.commit()
+    return {
+        "article": slug,
+        "mapping": dict(sorted(article.marker_map.items(), key=lambda kv: (len(kv[0]), kv[0]))),
+        "claims": [c.id for c in changed],
+        "resolved": report.resolved,
+    }
+
+
+def _link_marker(
+    session: Session, claim: Claim, marker: str, ref: Reference, old_key: str | None
+) -> str:
+    """Point claim's citation for marker at ref (replacing an earlier mapping's link)."""
+    current = session.exec(
+        select(Citation).where(Citation.claim_id == claim.id, Citation.marker == marker)
+    ).first()
+    if current is not None and current.reference_id != ref.id:
+        session.delete(current)
+        session.flush()
+        current = None
+    twin = session.exec(
+        select(Citation).where(Citation.claim_id == claim.id, Citation.reference_id == ref.id)
+    ).first()
+    if twin is not None:
+        twin.link_state = LinkState.manual.value
+        twin.marker = twin.marker or marker
+        session.add(twin)
+    else:
+        session.add(
+            Citation(
+                claim_id=claim.id,  # type: ignore[arg-type]
+                reference_id=ref.id,  # type: ignore[arg-type]
+                marker=marker,
+                link_state=LinkState.manual.value,
+            )
+        )
+    session.flush()
+    was = f" (was {old_key})" if old_key and old_key != ref.citekey else ""
+    return f"marker {marker} -> {ref.citekey}{was}"

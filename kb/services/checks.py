@@ -1,0 +1,316 @@
+"""Automatic checks: each raises a flag with a plain explanation; re-runs are idempotent.
+
+Every automatic flag carries a `check_key` naming its cause (e.g. "numeric:2" for the second
+measure). A re-run computes the wanted keys per claim: new causes raise flags, causes that are
+gone resolve their open flags (with a review event), and a flag a person dismissed or resolved
+is not raised again for the same cause (one resolved automatically is, if its cause returns).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from kb.db import begin_write
+from kb.enums import (
+    STUDY_TYPE_BY_CODE,
+    SUPPORTING_STANCES,
+    ClaimKind,
+    FlagKind,
+    FlagStatus,
+    RetractionStatus,
+)
+from kb.errors import NotFound
+from kb.ingest import is_check_worthy
+from kb.measures import Measure as ParsedMeasure
+from kb.measures import check_measure, numbers_missing_from, parse_measures
+from kb.models import Article, Citation, Claim, Flag, Measure, Reference, User, utcnow
+from kb.permissions import Action, require
+from kb.services.events import record_event
+from kb.services.evidence import refresh_summary
+
+_CHUNK = 500
+_PROPAGATING = {RetractionStatus.retracted.value, RetractionStatus.expression_of_concern.value}
+_MEASURE_COLUMNS = {c.name for c in Measure.__table__.columns} - {"id", "claim_id"}  # type: ignore[attr-defined]
+
+
+@dataclass
+class CheckReport:
+    """What a run of the checks did."""
+
+    claims: int = 0
+    raised: dict[str, int] = field(default_factory=dict)
+    resolved: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"claims": self.claims, "raised": self.raised, "resolved": self.resolved}
+
+
+@dataclass
+class _Cited:
+    citekey: str
+    marker: str | None
+    stance: str
+    level: int | None
+    retraction: str
+    source_text: str
+
+
+def text_hash(text: str) -> str:
+    """The registry key of a claim's text: the same words are the same claim."""
+    norm = " ".join(text.casefold().split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def article_marker_state(article: Article, marker: str) -> str:
+    """'mapped', 'ambiguous' or 'dangling' for one printed marker of an article."""
+    if marker in (article.marker_map or {}):
+        return "mapped"
+    if article.reference_list and not article.reference_list_numbered:
+        return "ambiguous"
+    return "dangling"
+
+
+def measure_rows(claim_id: int, text: str) -> list[dict[str, Any]]:
+    """Measure table rows for a claim's text, each with its consistency verdict."""
+    rows = []
+    for i, m in enumerate(parse_measures(text), 1):
+        result = check_measure(m)
+        row = {k: v for k, v in m.as_row().items() if k in _MEASURE_COLUMNS}
+        row.update(
+            claim_id=claim_id,
+            position=i,
+            consistent=result.ok,
+            check_explanation=result.explanation,
+            problems=list(result.problems),
+        )
+        rows.append(row)
+    return rows
+
+
+def _wanted(
+    claim: Claim, article: Article, cited: Sequence[_Cited], measures: Sequence[ParsedMeasure]
+) -> dict[str, tuple[FlagKind, str]]:
+    """The automatic flags this claim should carry now, by check key."""
+    want: dict[str, tuple[FlagKind, str]] = {}
+    markers = list(claim.markers or [])
+    linked = {c.marker for c in cited}
+    if not markers and not cited and is_check_worthy(claim.text):
+        want["unsupported"] = (
+            FlagKind.unsupported,
+            "Check-worthy statement (a number, an efficacy, safety, causal or comparative "
+            "assertion, or a recommendation) with no citation.",
+        )
+    ambiguous = []
+    for marker in markers:
+        if marker in linked:
+            continue
+        state = article_marker_state(article, marker)
+        if state == "ambiguous":
+            ambiguous.append(marker)
+        elif state == "dangling":
+            want[f"dangling:{marker}"] = (
+                FlagKind.dangling_citation,
+                f"Marker {marker} points to no reference in the library: the article's "
+                "reference list has no such entry, or its entry is not in the library yet.",
+            )
+    if ambiguous:
+        n = len(article.reference_list or [])
+        want["ambiguous"] = (
+            FlagKind.ambiguous_mapping,
+            f"Marker(s) {', '.join(ambiguous)} cannot be matched to the article's unnumbered "
+            f"reference list of {n} entries; an editor must set the mapping.",
+        )
+    for i, m in enumerate(measures, 1):
+        result = check_measure(m)
+        if not result.ok:
+            want[f"numeric:{i}"] = (
+                FlagKind.numeric_inconsistency,
+                f"{m.text!r}: " + "; ".join(result.problems),
+            )
+        for c in cited:
+            if not c.source_text:
+                continue
+            missing = numbers_missing_from(m, c.source_text)
+            if missing:
+                want[f"notinsource:{i}:{c.citekey}"] = (
+                    FlagKind.number_not_in_source,
+                    f"{', '.join(missing)} from {m.text!r} not found in the abstract or note "
+                    f"of {c.citekey}.",
+                )
+    for c in cited:
+        # Same key as kb.services.retraction, so a re-run keeps the flag it raised.
+        if c.retraction in _PROPAGATING:
+            want[f"retraction:{c.citekey}"] = (
+                FlagKind.retracted_source,
+                f"Cited reference {c.citekey} is marked {c.retraction}.",
+            )
+    supporting = [c for c in cited if c.stance in SUPPORTING_STANCES]
+    weak = all(c.level is not None and c.level >= 4 for c in supporting)
+    if claim.kind in (ClaimKind.finding, ClaimKind.recommendation) and supporting and weak:
+        keys = ", ".join(c.citekey for c in supporting)
+        want["weak"] = (
+            FlagKind.weak_evidence,
+            f"Only low-level evidence (level 4-5: {keys}) supports this "
+            f"{claim.kind}; look for a trial, cohort or review.",
+        )
+    return want
+
+
+def _load(
+    session: Session, claim_ids: Sequence[int]
+) -> tuple[dict[int, list[_Cited]], dict[int, list[Flag]], dict[int, list[str]]]:
+    cited: dict[int, list[_Cited]] = defaultdict(list)
+    rows = session.exec(
+        select(Citation, Reference)
+        .join(Reference, col(Reference.id) == Citation.reference_id)
+        .where(col(Citation.claim_id).in_(claim_ids))
+    )
+    for cit, ref in rows:
+        st = STUDY_TYPE_BY_CODE.get(ref.study_type)
+        cited[cit.claim_id].append(
+            _Cited(
+                citekey=ref.citekey,
+                marker=cit.marker,
+                stance=cit.stance,
+                level=st.level if st else None,
+                retraction=ref.retraction,
+                source_text=" ".join(t for t in (ref.abstract, ref.note) if t),
+            )
+        )
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    for flag in session.exec(
+        select(Flag).where(col(Flag.claim_id).in_(claim_ids), col(Flag.check_key).is_not(None))
+    ):
+        flags[flag.claim_id].append(flag)
+    stored: dict[int, list[str]] = defaultdict(list)
+    for cid, text in session.exec(
+        select(Measure.claim_id, Measure.text)
+        .where(col(Measure.claim_id).in_(claim_ids))
+        .order_by(col(Measure.claim_id), col(Measure.position))
+    ):
+        stored[cid].append(text)
+    return cited, flags, stored
+
+
+def check_claims(
+    session: Session,
+    claims: Iterable[Claim],
+    *,
+    actor: User | None = None,
+    report: CheckReport | None = None,
+    fresh: bool = False,
+) -> CheckReport:
+    """Run every check on claims and raise/resolve their automatic flags (no commit).
+
+    fresh=True says the claims were just created (no flags or measures yet), which skips the
+    look-ups of what is stored.
+    """
+    report = report or CheckReport()
+    claims = list(claims)
+    articles: dict[int, Article] = {}
+    for start in range(0, len(claims), _CHUNK):
+        chunk = claims[start : start + _CHUNK]
+        ids = [c.id for c in chunk if c.id is not None]
+        cited, flags, stored = _load(session, ids)
+        new_measures: list[dict[str, Any]] = []
+        new_flags: list[dict[str, Any]] = []
+        now = utcnow()
+        for claim in chunk:
+            assert claim.id is not None
+            article = articles.get(claim.article_id) or session.get(Article, claim.article_id)
+            assert article is not None
+            articles[claim.article_id] = article
+            parsed = parse_measures(claim.text)
+            if [m.text for m in parsed] != stored.get(claim.id, []):
+                if not fresh:
+                    session.execute(delete(Measure).where(col(Measure.claim_id) == claim.id))
+                new_measures += measure_rows(claim.id, claim.text)
+            want = _wanted(claim, article, cited.get(claim.id, []), parsed)
+            open_keys = set()
+            closed_by_person = set()
+            for flag in flags.get(claim.id, []):
+                key = flag.check_key or ""
+                if flag.status == FlagStatus.open.value:
+                    if key in want:
+                        open_keys.add(key)
+                        continue
+                    flag.status = FlagStatus.resolved.value
+                    flag.resolved_at = now
+                    flag.resolution_note = "resolved automatically: the cause is gone"
+                    session.add(flag)
+                    record_event(
+                        session,
+                        claim=claim,
+                        actor=None,
+                        action="flag resolved",
+                        comment=f"{flag.kind} resolved automatically: the cause is gone",
+                    )
+                    report.resolved[flag.kind] = report.resolved.get(flag.kind, 0) + 1
+                elif flag.status == FlagStatus.dismissed.value or flag.resolved_by is not None:
+                    # A person closed it for this cause: a re-run does not raise it again.
+                    closed_by_person.add(key)
+            for key, (kind, note) in want.items():
+                if key in open_keys or key in closed_by_person:
+                    continue
+                new_flags.append(
+                    {"claim_id": claim.id, "kind": kind.value, "status": FlagStatus.open.value,
+                     "note": note, "check_key": key, "raised_by": None, "raised_at": now,
+                     "resolved_by": None, "resolved_at": None, "resolution_note": None}
+                )  # fmt: skip
+                record_event(
+                    session,
+                    claim=claim,
+                    actor=None,
+                    action="flag raised",
+                    comment=f"{kind.value} (automatic check): {note}",
+                )
+                report.raised[kind.value] = report.raised.get(kind.value, 0) + 1
+        if new_measures:
+            session.execute(insert(Measure), new_measures)
+        if new_flags:
+            session.execute(insert(Flag), new_flags)
+        session.flush()
+        for claim in chunk:
+            refresh_summary(session, claim)
+        report.claims += len(chunk)
+    return report
+
+
+def run_checks(
+    *,
+    session: Session,
+    actor: User | None,
+    article_slug: str | None = None,
+    claim_ids: Sequence[int] | None = None,
+) -> CheckReport:
+    """Re-run the automatic checks (all claims, one article's, or the given ones) and commit."""
+    if actor is not None:
+        require(actor, Action.checks_run)
+    begin_write(session)
+    query = select(Claim).order_by(col(Claim.id))
+    if article_slug is not None:
+        article = session.exec(select(Article).where(Article.slug == article_slug)).first()
+        if article is None:
+            raise NotFound(f"no article with slug {article_slug!r}")
+        query = query.where(Claim.article_id == article.id)
+    if claim_ids is not None:
+        query = query.where(col(Claim.id).in_(list(claim_ids)))
+    report = CheckReport()
+    batch: list[Claim] = []
+    for claim in session.exec(query):
+        batch.append(claim)
+        if len(batch) >= _CHUNK:
+            check_claims(session, batch, actor=actor, report=report)
+            batch = []
+    if batch:
+        check_claims(session, batch, actor=actor, report=report)
+    session.commit()
+    return report

@@ -1,0 +1,381 @@
+"""Article ingestion: text -> article, claims, citations, measures and flags, in one transaction.
+
+The printed reference list is resolved to the library (DOI, PMID, else a fuzzy title match with
+the year), markers are mapped to references only when the page says which is which (a numbered
+list, or an unnumbered list exactly as long as markers 1..n, marked "inferred"), and anything
+else is left for an editor: no link is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import insert
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from kb.bibtex import infer_study_type
+from kb.db import begin_write
+from kb.enums import LinkState, ReviewStatus, Stance
+from kb.errors import InvalidInput
+from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
+from kb.models import Article, Citation, Claim, Reference, ReviewEvent, User, utcnow
+from kb.permissions import Action, require
+from kb.services.checks import CheckReport, check_claims, text_hash
+from kb.services.references import normalize_title
+
+TITLE_MATCH = 90  # rapidfuzz token_sort_ratio needed to call two printed titles the same work
+
+
+@dataclass
+class ResolvedEntry:
+    """One printed reference-list entry and what it became in the library."""
+
+    index: int
+    number: int | None
+    text: str
+    type_label: str | None
+    citekey: str | None
+    how: str  # "doi", "pmid", "title", "added", "unresolved"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class IngestResult:
+    """What an ingestion stored (or, for a preview, would store)."""
+
+    slug: str
+    title: str
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    mapping: str = "none"  # "numbered", "inferred", "ambiguous", "none"
+    links: list[dict[str, Any]] = field(default_factory=list)
+    references: list[ResolvedEntry] = field(default_factory=list)
+    flags: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    article_id: int | None = None
+
+    @property
+    def unresolved(self) -> list[ResolvedEntry]:
+        """Printed entries that match nothing in the library."""
+        return [r for r in self.references if r.how == "unresolved"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["unresolved"] = [r.as_dict() for r in self.unresolved]
+        return data
+
+
+def slugify(text: str) -> str:
+    """A URL slug: ASCII words joined by hyphens."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug[:80].strip("-") or "article"
+
+
+class _Library:
+    """Look-ups of the library for resolving printed references (loaded once per ingest)."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.execute(
+            sa_select(
+                col(Reference.citekey),
+                col(Reference.doi),
+                col(Reference.pmid),
+                col(Reference.title_norm),
+                col(Reference.year),
+            )
+        ).all()
+        self.by_doi = {d.lower(): k for k, d, _, _, _ in rows if d}
+        self.by_pmid = {p: k for k, _, p, _, _ in rows if p}
+        self.titles = [(t, y, k) for k, _, _, t, y in rows if t]
+        self.keys = {k.casefold() for k, *_ in rows}
+
+    def resolve(self, entry: RefEntry) -> tuple[str | None, str]:
+        if entry.doi and entry.doi.lower() in self.by_doi:
+            return self.by_doi[entry.doi.lower()], "doi"
+        if entry.pmid and entry.pmid in self.by_pmid:
+            return self.by_pmid[entry.pmid], "pmid"
+        title = normalize_title(entry.title or entry.text)
+        if not title or not self.titles:
+            return None, "unresolved"
+        candidates = [
+            (t, k) for t, y, k in self.titles if entry.year is None or y is None or y == entry.year
+        ]
+        best = process.extractOne(
+            title,
+            [t for t, _ in candidates],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=TITLE_MATCH,
+        )
+        if best is None:
+            return None, "unresolved"
+        return candidates[best[2]][1], "title"
+
+    def new_key(self, entry: RefEntry) -> str:
+        first = entry.authors[0] if entry.authors else (entry.title or "ref")
+        surname = slugify(re.split(r"[ ,]", first.strip())[0]).replace("-", "") or "ref"
+        word = next((w for w in slugify(entry.title or "").split("-") if len(w) > 3), "untitled")
+        base = f"{surname}{entry.year or ''}{word}"
+        key, n = base, 1
+        while key.casefold() in self.keys:
+            n += 1
+            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
+        self.keys.add(key.casefold())
+        return key
+
+
+def _reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
+    """A library row for a printed entry an editor will complete ("taken from the article")."""
+    fields = {
+        "title": entry.title,
+        "author": " and ".join(entry.authors) if entry.authors else None,
+        "journal": entry.journal,
+        "year": str(entry.year) if entry.year else None,
+        "volume": entry.volume,
+        "number": entry.issue,
+        "pages": entry.pages,
+        "doi": entry.doi,
+        "pmid": entry.pmid,
+        "pubtype": entry.type_label,
+    }
+    raw = {k: v for k, v in fields.items() if v}
+    raw["note"] = f"Taken from the reference list of article {slug}; an editor should complete it."
+    study_type, inferred = infer_study_type(raw)
+    now = utcnow()
+    return {
+        "citekey": citekey,
+        "entry_type": "article" if entry.journal else "misc",
+        "title": entry.title or entry.text[:500],
+        "title_norm": normalize_title(entry.title or entry.text),
+        "authors": list(entry.authors),
+        "journal": entry.journal,
+        "year": entry.year,
+        "volume": entry.volume,
+        "number": entry.issue,
+        "pages": entry.pages,
+        "doi": entry.doi,
+        "pmid": entry.pmid,
+        "abstract": None,
+        "note": raw["note"],
+        "study_type": study_type,
+        "study_type_inferred": inferred or study_type == "unknown",
+        "retraction": "none",
+        "retraction_note": None,
+        "raw_fields": raw,
+        "content_hash": "",
+        "source": f"article:{slug}"[:200],
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tuple[str, dict]:
+    """(mapping kind, marker -> (citekey or None, link state)) by DOMAIN.md's rules."""
+    markers = parsed.markers
+    if not markers:
+        return "none", {}
+    if parsed.reference_list_numbered:
+        by_number = {r.number: r for r in resolved if r.number is not None}
+        plan = {}
+        for m in markers:
+            entry = by_number.get(int(m)) if m.isdigit() else None
+            if entry is not None and entry.citekey:
+                plan[m] = (entry.citekey, LinkState.confirmed)
+        return "numbered", plan
+    numbers = sorted(int(m) for m in markers if m.isdigit())
+    run_1_n = numbers == list(range(1, len(resolved) + 1)) and len(numbers) == len(markers)
+    if resolved and run_1_n:
+        plan = {
+            str(i): (r.citekey, LinkState.inferred) for i, r in enumerate(resolved, 1) if r.citekey
+        }
+        return "inferred", plan
+    return ("ambiguous" if resolved else "none"), {}
+
+
+def plan_article(
+    *,
+    session: Session,
+    text: str,
+    title: str | None = None,
+    slug: str | None = None,
+    furniture: Sequence[str] | None = None,
+    add_missing: bool = False,
+) -> tuple[ParsedArticle, IngestResult, _Library, dict]:
+    """Parse and resolve an article without writing anything (the preview)."""
+    parsed = parse_article(text, furniture=furniture, title=title)
+    the_title = (title or parsed.title).strip()
+    the_slug = slugify(slug or the_title)
+    if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
+        raise InvalidInput(f"an article with slug {the_slug!r} already exists; choose --slug")
+    library = _Library(session)
+    result = IngestResult(slug=the_slug, title=the_title, markers=list(parsed.markers))
+    result.warnings = list(parsed.warnings)
+    for i, entry in enumerate(parsed.references):
+        key, how = library.resolve(entry)
+        if key is None and add_missing:
+            key, how = library.new_key(entry), "added"
+        result.references.append(
+            ResolvedEntry(i, entry.number, entry.text, entry.type_label, key, how)
+        )
+    mapping, plan = _marker_plan(parsed, result.references)
+    result.mapping = mapping
+    result.links = [
+        {"marker": m, "citekey": key, "state": state.value} for m, (key, state) in plan.items()
+    ]
+    result.claims = [
+        {
+            "position": s.position,
+            "section": s.section,
+            "text": s.text,
+            "markers": s.markers,
+            "kind": guess_kind(s.text).value,
+            "line": s.line,
+        }
+        for s in parsed.statements
+    ]
+    return parsed, result, library, plan
+
+
+def ingest_article(
+    *,
+    session: Session,
+    actor: User,
+    text: str,
+    title: str | None = None,
+    slug: str | None = None,
+    add_missing: bool = False,
+    furniture: Sequence[str] | None = None,
+) -> IngestResult:
+    """Store an article's claims with citations, measures and automatic flags; commit once."""
+    require(actor, Action.article_ingest)
+    begin_write(session)
+    try:
+        result = _ingest(session, actor, text, title, slug, add_missing, furniture)
+        session.commit()
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _ingest(
+    session: Session,
+    actor: User,
+    text: str,
+    title: str | None,
+    slug: str | None,
+    add_missing: bool,
+    furniture: Sequence[str] | None,
+) -> IngestResult:
+    parsed, result, _library, plan = plan_article(
+        session=session, text=text, title=title, slug=slug, furniture=furniture,
+        add_missing=add_missing,
+    )  # fmt: skip
+    added = [
+        _reference_from_entry(parsed.references[r.index], r.citekey or "", result.slug)
+        for r in result.references
+        if r.how == "added"
+    ]
+    if added:
+        session.execute(insert(Reference), added)
+    article = Article(
+        slug=result.slug,
+        title=result.title,
+        source_text=text,
+        reference_list=[r.as_dict() for r in result.references],
+        reference_list_numbered=parsed.reference_list_numbered,
+        marker_map={m: key for m, (key, _state) in plan.items()},
+        created_by=actor.id,
+    )
+    session.add(article)
+    session.flush()
+    result.article_id = article.id
+    claims = [
+        Claim(
+            article_id=article.id,  # type: ignore[arg-type]
+            position=s.position,
+            section=s.section,
+            text=s.text,
+            text_hash=text_hash(s.text),
+            kind=guess_kind(s.text).value,
+            status=ReviewStatus.submitted.value,
+            markers=list(s.markers),
+            author_id=actor.id,
+            updated_by=actor.id,
+        )
+        for s in parsed.statements
+    ]
+    session.add_all(claims)
+    session.flush()
+    ref_ids = _reference_ids(session, {key for key, _ in plan.values()})
+    citations = []
+    for claim in claims:
+        for marker in claim.markers:
+            if marker in plan:
+                key, state = plan[marker]
+                citations.append(
+                    {"claim_id": claim.id, "reference_id": ref_ids[key], "marker": marker,
+                     "stance": Stance.not_assessed.value, "link_state": state.value,
+                     "quote": None, "locator": None, "assessed_by": None, "assessed_at": None,
+                     "created_at": utcnow()}
+                )  # fmt: skip
+    # One citation per claim and reference, even when two markers name the same reference.
+    unique = {(c["claim_id"], c["reference_id"]): c for c in reversed(citations)}
+    if unique:
+        session.execute(insert(Citation), list(unique.values()))
+    now = utcnow()
+    session.execute(
+        insert(ReviewEvent),
+        [
+            {"claim_id": c.id, "actor_id": actor.id, "actor_role": actor.role,
+             "action": "created", "from_status": None, "to_status": ReviewStatus.submitted.value,
+             "comment": f"ingested from article {result.slug}", "claim_version": c.version,
+             "created_at": now}
+            for c in claims
+        ],
+    )  # fmt: skip
+    report = check_claims(session, claims, actor=actor, report=CheckReport(), fresh=True)
+    result.flags = dict(sorted(report.raised.items()))
+    result.claims = [{**row, "id": c.id} for row, c in zip(result.claims, claims, strict=True)]
+    return result
+
+
+def _reference_ids(session: Session, keys: set[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = session.exec(
+        select(Reference.citekey, Reference.id).where(col(Reference.citekey).in_(sorted(keys)))
+    )
+    return {k: i for k, i in rows if i is not None}
+
+
+def preview_article(
+    *,
+    session: Session,
+    text: str,
+    title: str | None = None,
+    slug: str | None = None,
+    add_missing: bool = False,
+    furniture: Sequence[str] | None = None,
+) -> IngestResult:
+    """What ingest_article would store, flags included, without writing anything."""
+    begin_write(session)
+    try:
+        preview_user = User(id=None, email="preview@kb.local", role="editor")
+        result = _ingest(session, preview_user, text, title, slug, add_missing, furniture)
+    finally:
+        session.rollback()
+    result.article_id = None
+    for row in result.claims:
+        row["id"] = None
+    return result
