@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli import db as _db  # noqa: F401  (command groups register on `app` when imported)
+from kb.cli import articles as _articles  # noqa: F401  (groups register on `app` on import)
+from kb.cli import citations as _citations  # noqa: F401
+from kb.cli import claims as _claims  # noqa: F401
+from kb.cli import db as _db  # noqa: F401
+from kb.cli import export as _export  # noqa: F401
+from kb.cli import flags as _flags  # noqa: F401
+from kb.cli import refs as _refs  # noqa: F401
+from kb.cli import review as _review  # noqa: F401
 from kb.cli import serve as _serve  # noqa: F401
 from kb.cli import users as _users  # noqa: F401
 from kb.cli.app import app

@@ -1,0 +1,122 @@
+"""`kb claims ...`: list, show and edit claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from kb.cli.app import (
+    AS_OPTION,
+    JSON_OPTION,
+    VERSION_OPTION,
+    app,
+    data_session,
+    print_json,
+    print_table,
+)
+from kb.models import Claim
+from kb.services import claims as svc
+from kb.services.users import resolve_actor
+
+claims_app = typer.Typer(help="List, show and edit claims.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+def claim_row(claim: Claim) -> dict[str, Any]:
+    """The fields a one-line claim listing shows (and --json prints)."""
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "position": claim.position,
+        "kind": claim.kind,
+        "status": claim.status,
+        "version": claim.version,
+        "open_flags": claim.open_flag_count,
+        "supporting": claim.supporting_count,
+        "best_level": claim.best_level,
+        "next_review_due": claim.next_review_due,
+        "text": claim.text,
+    }
+
+
+def report(claim: Claim, json_: bool, what: str) -> None:
+    """Print the outcome of a change: the claim as JSON, or one line."""
+    if json_:
+        print_json(claim_row(claim))
+    else:
+        typer.echo(f"claim {claim.id}: {what}; now {claim.status} (version {claim.version})")
+
+
+@claims_app.command("list")
+def claims_list(
+    article: str | None = typer.Option(None, "--article", help="Only this article (slug)."),
+    status: str | None = typer.Option(
+        None, "--status", help="Submitted, Under Review or Approved (or under-review...)."
+    ),
+    flagged: bool = typer.Option(False, "--flagged", help="Only claims with open flags."),
+    json_: bool = JSON_OPTION,
+) -> None:
+    """List claims, in article order."""
+    with data_session() as session:
+        rows = [
+            claim_row(c)
+            for c in svc.list_claims(
+                session=session, article=article, status=status, flagged=flagged
+            )
+        ]
+    if json_:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "status", "version", "kind", "open_flags", "best_level", "text"])
+
+
+def _print_detail(d: dict[str, Any]) -> None:
+    typer.echo(f"claim {d['id']} ({d['kind']}) in {d['article']} #{d['position']}")
+    typer.echo(f"  {d['text']}")
+    typer.echo(
+        f"status {d['status']}  version {d['version']}  author {d['author'] or '-'}  "
+        f"assignee {d['assignee'] or '-'}  next review {d['next_review_due'] or '-'}"
+    )
+    typer.echo("\ncitations:")
+    print_table(
+        d["citations"],
+        ["marker", "citekey", "stance", "study_type", "level", "retraction", "locator", "quote"],
+    )
+    typer.echo("\nmeasures:")
+    print_table(d["measures"], ["kind", "text", "estimate", "ci_lower", "ci_upper", "p_value"])
+    typer.echo("\nflags:")
+    print_table(d["flags"], ["id", "kind", "status", "note", "raised_by", "resolved_by"])
+    typer.echo("\nhistory:")
+    print_table(d["history"], ["at", "actor", "action", "from_status", "to_status", "comment"])
+
+
+@claims_app.command("show")
+def claims_show(
+    claim_id: int = typer.Argument(..., help="Claim id."), json_: bool = JSON_OPTION
+) -> None:
+    """Show a claim: citations (marker, stance, quote, study type, level), measures, flags,
+    history."""
+    with data_session() as session:
+        detail = svc.claim_detail(session, claim_id)
+    if json_:
+        print_json(detail)
+    else:
+        _print_detail(detail)
+
+
+@claims_app.command("edit")
+def claims_edit(
+    claim_id: int = typer.Argument(..., help="Claim id."),
+    text: str = typer.Option(..., "--text", help="The claim's new text."),
+    as_: str = AS_OPTION,
+    seen: int | None = VERSION_OPTION,
+    json_: bool = JSON_OPTION,
+) -> None:
+    """Change a claim's text (an Under Review or Approved claim goes back to Submitted)."""
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_)
+        claim = svc.edit_claim(
+            session=session, actor=actor, claim_id=claim_id, text=text, seen_version=seen
+        )
+    report(claim, json_, "text edited")
