@@ -33,7 +33,7 @@ from kb.measures import check_measure, numbers_missing_from, parse_measures
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.events import record_event
-from kb.services.evidence import refresh_summary
+from kb.services.evidence import refresh_summaries
 
 _CHUNK = 500
 _PROPAGATING = {RetractionStatus.retracted.value, RetractionStatus.expression_of_concern.value}
@@ -78,10 +78,12 @@ def article_marker_state(article: Article, marker: str) -> str:
     return "dangling"
 
 
-def measure_rows(claim_id: int, text: str) -> list[dict[str, Any]]:
+def measure_rows(
+    claim_id: int, text: str, parsed: Sequence[ParsedMeasure] | None = None
+) -> list[dict[str, Any]]:
     """Measure table rows for a claim's text, each with its consistency verdict."""
     rows = []
-    for i, m in enumerate(parse_measures(text), 1):
+    for i, m in enumerate(parse_measures(text) if parsed is None else parsed, 1):
         result = check_measure(m)
         row = {k: v for k, v in m.as_row().items() if k in _MEASURE_COLUMNS}
         row.update(
@@ -232,7 +234,7 @@ def check_claims(
             if [m.text for m in parsed] != stored.get(claim.id, []):
                 if not fresh:
                     session.execute(delete(Measure).where(col(Measure.claim_id) == claim.id))
-                new_measures += measure_rows(claim.id, claim.text)
+                new_measures += measure_rows(claim.id, claim.text, parsed)
             want = _wanted(claim, article, cited.get(claim.id, []), parsed)
             open_keys = set()
             closed_by_person = set()
@@ -277,9 +279,7 @@ def check_claims(
             session.execute(insert(Measure), new_measures)
         if new_flags:
             session.execute(insert(Flag), new_flags)
-        session.flush()
-        for claim in chunk:
-            refresh_summary(session, claim)
+        refresh_summaries(session, chunk)
         report.claims += len(chunk)
     return report
 
