@@ -254,3 +254,45 @@ def test_cli_ingest_and_map_markers(cli_env: str, capsys: pytest.CaptureFixture[
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["slug"] == "stenosis" and rows[0]["Submitted"] == 16
     assert rows[0]["status"] == "Submitted"
+
+
+def test_unnumbered_list_matching_markers_links_inferred(lib: Session) -> None:
+    editor = f.user(lib, "editor")
+    article = (
+        "# Two sources\n\nSCS lowered VAS pain in a registry of 69 patients. 1\n\n"
+        "Balance impairment tracks paraspinal denervation. 2\n\n"
+        "## References\n\n"
+        "Spinal cord stimulation for the treatment of chronic pain in patients with lumbar "
+        "spinal stenosis\nNeuromodulation, 2010\n\n"
+        "Paraspinal muscle denervation and balance impairment in lumbar spinal stenosis\n"
+        "Muscle & Nerve, 2016\n"
+    )
+    res = ingest_article(session=lib, actor=editor, text=article, slug="two")
+    assert res.mapping == "inferred"
+    assert sorted((x["marker"], x["citekey"], x["state"]) for x in res.links) == [
+        ("1", "costantini2010scs", "inferred"),
+        ("2", "ozcaneksi2016denervation", "inferred"),
+    ]
+    states = lib.exec(select(Citation.marker, Citation.link_state)).all()
+    assert sorted(states) == [("1", "inferred"), ("2", "inferred")]
+    assert _flags(lib, "ambiguous citation mapping") == []
+
+
+def test_cli_retract_sends_approved_claims_back(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kb.db import make_engine
+
+    engine = make_engine(cli_env)
+    with Session(engine, expire_on_commit=False) as s:
+        ref = f.reference(s, citekey="fraud2019")
+        c = f.claim(s, refs=(ref,), stance="supports", status="Approved")
+    engine.dispose()
+    assert run(["refs", "retract", "fraud2019", "--status", "retracted", "--note", "2024"]) == 0
+    assert "fraud2019: retracted" in capsys.readouterr().out
+    assert run(["claims", "show", str(c.id), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "Under Review"
+    assert [fl["kind"] for fl in shown["flags"] if fl["status"] == "open"] == ["retracted source"]
+    assert run(["refs", "retract", "fraud2019", "--status", "bogus"]) == 1
+    assert "bogus" in capsys.readouterr().err
