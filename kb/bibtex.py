@@ -31,6 +31,7 @@ from bibtexparser.model import (
     String,
 )
 
+from kb.bibvalues import BARE, balanced, expand_raw, read_value, value_expression
 from kb.enums import RetractionStatus
 from kb.errors import ImportProblem
 from kb.latex import clean_text, decode_latex, split_authors
@@ -52,10 +53,6 @@ __all__ = [
     "value_expression",
 ]
 
-# Marks a raw value that is a BibTeX expression (macro, number, `#` concatenation) rather than
-# text. A private-use character: it cannot come from a real file by accident, and unlike NUL it
-# survives PostgreSQL text columns and JSON.
-BARE = "\ue000"
 
 PROBLEM_KINDS = (
     "malformed block",
@@ -183,154 +180,6 @@ def read_bib_bytes(data: bytes, encoding: str | None = None, source: str = "<inp
     return text.lstrip("\ufeff").replace("\r\n", "\n")
 
 
-# --------------------------------------------------------------------------- values
-
-# Braces the splitter counts: it ignores backslash-escaped ones, so must we to agree with it.
-_BRACE = re.compile(r"(?<!\\)[{}]")
-_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
-_BARE_TOKEN = re.compile(r'[^\s#{}"]+')
-
-
-def _brace_end(text: str, start: int) -> int:
-    """Index of the `}` closing the `{` at `start`, or -1."""
-    depth = 0
-    for m in _BRACE.finditer(text, start):
-        if m.group() == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return m.start()
-    return -1
-
-
-def _quote_end(text: str, start: int) -> int:
-    """Index of the `"` closing the one at `start` (quotes inside braces don't count), or -1."""
-    depth = 0
-    for m in _BRACE_OR_QUOTE.finditer(text, start + 1):
-        char = m.group()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif depth == 0:
-            return m.start()
-    return -1
-
-
-# An innermost {group}; removing these repeatedly leaves no brace iff the text nests properly.
-_INNER_GROUP = re.compile(r"\{[^{}]*\}")
-
-
-def _closed_groups(text: str) -> bool:
-    """True when every brace in `text` is closed inside it (so `{text}` is one literal)."""
-    if "\\{" in text or "\\}" in text:
-        return _balanced(text)  # escaped braces: only the exact scan counts them right
-    for _ in range(4):  # protective braces rarely nest deeper; the exact scan takes over
-        text, found = _INNER_GROUP.subn("", text)
-        if not found:
-            break
-    if "{" not in text and "}" not in text:
-        return True
-    return _balanced(text)
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for m in _BRACE.finditer(text):
-        depth += 1 if m.group() == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def _tokens(value: str) -> list[tuple[str, str]] | None:
-    """Split a value expression into ("{", text), ('"', text), ("n", digits), ("m", name)."""
-    tokens: list[tuple[str, str]] = []
-    i, n = 0, len(value)
-    while i < n:
-        char = value[i]
-        if char.isspace() or char == "#":
-            i += 1
-        elif char == "{":
-            end = _brace_end(value, i)
-            if end < 0:
-                return None
-            tokens.append(("{", value[i + 1 : end]))
-            i = end + 1
-        elif char == '"':
-            end = _quote_end(value, i)
-            if end < 0:
-                return None
-            tokens.append(('"', value[i + 1 : end]))
-            i = end + 1
-        else:
-            m = _BARE_TOKEN.match(value, i)
-            assert m is not None  # char is none of the excluded ones
-            word = m.group()
-            tokens.append(("n" if word.isdigit() else "m", word))
-            i = m.end()
-    return tokens
-
-
-def _read_value(value: str, macros: Mapping[str, str]) -> tuple[str, str, list[str]]:
-    """(raw, expanded, undefined macro names) for a value as the splitter cut it."""
-    # Fast paths first: nearly every field is one braced or quoted literal.
-    if "#" not in value and len(value) >= 2:
-        first, last = value[0], value[-1]
-        if first == "{" and last == "}":
-            inner = value[1:-1]
-            if ("{" not in inner and "}" not in inner) or _closed_groups(inner):
-                return inner, inner, []
-        elif first == '"' and last == '"':
-            inner = value[1:-1]
-            if '"' not in inner and "{" not in inner and "}" not in inner:
-                return inner, inner, []
-    if value.isdigit():
-        return BARE + value, value, []
-    tokens = _tokens(value)
-    if tokens is None:  # unbalanced: keep it verbatim, show it as written
-        return BARE + value, value, []
-    if len(tokens) == 1 and tokens[0][0] == "{":
-        return tokens[0][1], tokens[0][1], []
-    if len(tokens) == 1 and tokens[0][0] == '"':
-        text = tokens[0][1]
-        if _balanced(text) or '"' not in text:  # value_expression writes it back the same way
-            return text, text, []
-    parts: list[str] = []
-    undefined: list[str] = []
-    for kind, text in tokens:
-        if kind == "m":
-            expansion = macros.get(text.lower())
-            if expansion is None:
-                undefined.append(text)
-                expansion = text  # show the name rather than nothing, as a hint
-            parts.append(expansion)
-        else:
-            parts.append(text)
-    return BARE + value, "".join(parts), undefined
-
-
-def _expand_raw(raw: str, macros: Mapping[str, str]) -> tuple[str, list[str]]:
-    """Expanded text of a value in raw_fields form (used for caller-supplied macros)."""
-    if raw.startswith(BARE):
-        _, expanded, undefined = _read_value(raw[len(BARE) :], macros)
-        return expanded, undefined
-    return raw, []
-
-
-def value_expression(raw: str) -> str:
-    """The BibTeX expression that writes a raw value back: `{text}` or the bare expression."""
-    if raw.startswith(BARE):
-        return raw[len(BARE) :]
-    if _balanced(raw):
-        return "{" + raw + "}"
-    if '"' not in raw:
-        return '"' + raw + '"'  # braces inside quotes need not balance
-    # Neither delimiter can hold it as is; drop the stray braces rather than write a broken file.
-    return "{" + _BRACE.sub("", raw) + "}"
-
-
 # --------------------------------------------------------------------------- decoded fields
 
 
@@ -441,7 +290,7 @@ def _read_entry(
     raw_fields: dict[str, str] = {}
     expanded: dict[str, str] = {}
     for name, fld in zip(names, entry.fields, strict=True):
-        raw, value, undefined = _read_value(fld.value, known)
+        raw, value, undefined = read_value(fld.value, known)
         raw_fields[name] = raw
         expanded[name] = value
         for macro in undefined:
@@ -500,7 +349,7 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
     # values in raw_fields form, e.g. the `strings` of a definitions file read earlier.
     known: dict[str, str] = dict(MONTHS)
     for name, raw in (macros or {}).items():
-        known[name.lower()] = _expand_raw(raw, known)[0]
+        known[name.lower()] = expand_raw(raw, known)[0]
     entries: list[Entry] = []
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
@@ -509,7 +358,7 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
         if isinstance(block, Entry):
             entries.append(block)
         elif isinstance(block, String):
-            raw, value, undefined = _read_value(block.value, known)
+            raw, value, undefined = read_value(block.value, known)
             result.strings[block.key] = raw
             known[block.key.lower()] = value
             line = _line(block.start_line)
@@ -578,7 +427,7 @@ def _fields_to_write(record: BibRecord) -> dict[str, str]:
     fields = dict(record.raw_fields)
     # The file keeps what it said unless reading it back would give another study type.
     study = {
-        name: clean_text(_expand_raw(fields[name], MONTHS)[0]) or ""
+        name: clean_text(expand_raw(fields[name], MONTHS)[0]) or ""
         for name in _STUDY_FIELDS
         if name in fields
     }
@@ -588,7 +437,7 @@ def _fields_to_write(record: BibRecord) -> dict[str, str]:
             fields.pop("studytype", None)  # a guess is not written down; it is guessed again
         else:
             fields["studytype"] = str(record.study_type)
-    written = _retraction(clean_text(_expand_raw(fields.get("retraction", ""), MONTHS)[0]))
+    written = _retraction(clean_text(expand_raw(fields.get("retraction", ""), MONTHS)[0]))
     if written != record.retraction:
         if record.retraction == RetractionStatus.none:
             fields.pop("retraction", None)
@@ -599,7 +448,7 @@ def _fields_to_write(record: BibRecord) -> dict[str, str]:
 
 def _block(kind: str, body: str) -> str:
     # Parentheses hold a body whose braces do not balance (as BibTeX allows).
-    return f"@{kind}{{{body}}}" if _balanced(body) else f"@{kind}({body})"
+    return f"@{kind}{{{body}}}" if balanced(body) else f"@{kind}({body})"
 
 
 def render_bib(
