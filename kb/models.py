@@ -157,6 +157,12 @@ class Claim(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("article_id", "position", name="uq_claim_article_position"),
         Index("ix_claim_status_updated", "status", "updated_at", "id"),
+        # Keyset paging (a page is an index seek at any depth) and counts (migration 0002).
+        Index("ix_claim_keyset_updated", "updated_at", "id"),
+        Index("ix_claim_keyset_assignee", "assignee_id", "updated_at", "id"),
+        Index("ix_claim_keyset_author", "author_id", "updated_at", "id"),
+        Index("ix_claim_keyset_count", "status", "kind", "best_level"),
+        Index("ix_claim_keyset_open_flags", "open_flag_count"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 import kb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from kb.db import make_engine
+from kb.services.fulltext import include_schema_name
 
 config = context.config
 if config.config_file_name is not None and os.path.exists(config.config_file_name):
@@ -25,6 +26,8 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # FTS tables, the tsvector index and keyset indexes live only in migration 0002.
+        include_name=include_schema_name,
     )
 
 
@@ -36,6 +39,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_name=include_schema_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,145 @@
+"""Claim browser and text search against their naive baselines, in one run.
+
+Claims browser: filters + first page (citation and flag counts from the stored summary) + total
+count, through kb.services.queries; page 2,000 by keyset against page 1, and against OFFSET and
+a LEFT JOIN + GROUP BY page. Text search: FTS5 / tsvector against LIKE '%word%'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from benchmarks.common import bench_engine, median_ms, paired_median_ms, row
+from kb.services.queries import ClaimFilter, count_claims, cursor_for_claim, query_claims
+
+BROWSER = ClaimFilter(status=["Under Review"], kind=["finding"], evidence_level=[1, 2])
+RARE_WORD = "zoratinib"  # about one claim in a thousand (benchmarks/generate.py)
+DEEP_PAGE = 2_000
+PAGE = 50
+
+OFFSET_PAGE = """
+SELECT claim.id, claim.text, claim.status, claim.best_level, claim.open_flag_count
+FROM claim ORDER BY claim.updated_at DESC, claim.id DESC LIMIT 50 OFFSET :offset
+"""
+GROUP_BY_PAGE = """
+SELECT claim.id, claim.text, claim.status, count(DISTINCT citation.id) AS citations,
+       count(DISTINCT flag.id) AS open_flags
+FROM claim
+LEFT JOIN citation ON citation.claim_id = claim.id
+LEFT JOIN flag ON flag.claim_id = claim.id AND flag.status = 'open'
+WHERE claim.status = 'Under Review' AND claim.kind = 'finding' AND claim.best_level IN (1, 2)
+GROUP BY claim.id, claim.text, claim.status, claim.updated_at
+ORDER BY claim.updated_at DESC, claim.id DESC LIMIT 50
+"""
+LIKE_PAGE = """
+SELECT claim.id FROM claim WHERE claim.text LIKE :pattern
+ORDER BY claim.updated_at DESC, claim.id DESC LIMIT 50
+"""
+
+
+def run() -> list[dict[str, Any]]:
+    """Benchmark rows (empty when run.py gave no database)."""
+    engine = bench_engine()
+    if engine is None:
+        return []
+    name = engine.dialect.name
+    out = []
+    with Session(engine) as s:
+
+        def browser() -> None:
+            query_claims(session=s, filters=BROWSER, limit=PAGE)
+            count_claims(session=s, filters=BROWSER)
+
+        group_by = median_ms(lambda: s.execute(text(GROUP_BY_PAGE)).all(), runs=7)
+        out.append(
+            row(
+                "claims browser",
+                "filters + first page + counts + total",
+                median_ms(browser),
+                engine=name,
+                baseline="LEFT JOIN + GROUP BY page (no total)",
+                baseline_ms=group_by,
+                target="<= 10 ms",
+            )  # fmt: skip
+        )
+        out[-1]["ok"] = out[-1]["median"] <= 10
+        deep_id = s.execute(
+            text(OFFSET_PAGE.replace(":offset", str(DEEP_PAGE * PAGE - PAGE - 1)))
+        ).all()[-1][0]
+        cursor = cursor_for_claim(session=s, claim_id=deep_id)
+        first, deep = paired_median_ms(
+            lambda: query_claims(session=s, limit=PAGE),
+            lambda: query_claims(session=s, after=cursor, limit=PAGE),
+        )
+        out.append(
+            row(
+                "claims browser",
+                f"page {DEEP_PAGE:,} by keyset",
+                deep,
+                engine=name,
+                baseline="page 1 by keyset",
+                baseline_ms=first,
+                target="ratio <= 1",
+                ok=deep <= first * 1.1,
+            )  # fmt: skip
+        )
+        offset = median_ms(
+            lambda: s.execute(text(OFFSET_PAGE), {"offset": (DEEP_PAGE - 1) * PAGE}).all(),
+            runs=7,
+        )
+        out.append(
+            row(
+                "claims browser",
+                f"page {DEEP_PAGE:,} by keyset",
+                deep,
+                engine=name,
+                baseline=f"page {DEEP_PAGE:,} by OFFSET",
+                baseline_ms=offset,
+            )  # fmt: skip
+        )
+        rare = ClaimFilter(text=RARE_WORD)
+
+        def search() -> None:
+            query_claims(session=s, filters=rare, limit=PAGE)
+
+        like = median_ms(
+            lambda: s.execute(text(LIKE_PAGE), {"pattern": f"%{RARE_WORD}%"}).all(), runs=5
+        )
+        found = median_ms(search)
+        out.append(
+            row(
+                "text search",
+                f"first page for '{RARE_WORD}' (full-text index)",
+                found,
+                engine=name,
+                baseline="LIKE '%word%' first page",
+                baseline_ms=like,
+                target="<= 5 ms",
+                ok=found <= 5,
+            )  # fmt: skip
+        )
+        total = median_ms(lambda: count_claims(session=s, filters=rare))
+        out.append(
+            row(
+                "text search",
+                f"count for '{RARE_WORD}'",
+                total,
+                engine=name,
+                baseline="LIKE '%word%' first page",
+                baseline_ms=like,
+            )  # fmt: skip
+        )
+        common = ClaimFilter(text="pain")
+        out.append(
+            row(
+                "text search",
+                "first page for 'pain' (a word in 30% of claims)",
+                median_ms(lambda: query_claims(session=s, filters=common), runs=7),
+                engine=name,
+            )  # fmt: skip
+        )
+    engine.dispose()
+    return out
