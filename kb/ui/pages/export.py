@@ -1,0 +1,61 @@
+"""Export: pick a table and the Claims page's filters, preview, download CSV, Excel or Parquet."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from kb.errors import KBError
+from kb.export import FRAME_NAMES, export_frame, iter_frame
+from kb.permissions import Action
+from kb.ui import state
+from kb.ui.components import claim_filters
+
+PREVIEW_ROWS = 20
+FILE = "kb_export_file"  # (settings fingerprint, file name, bytes)
+FORMATS = {"CSV": ("csv", "text/csv"), "Excel": ("xlsx", None), "Parquet": ("parquet", None)}
+
+user = state.require_user(Action.export)
+st.title("Export")
+frame = st.selectbox("Table", FRAME_NAMES, key="export_frame")
+filters = claim_filters.show(key="export")
+if filters is None:
+    st.stop()
+try:
+    with state.session() as s:
+        chunks = iter_frame(
+            session=s, frame=frame, filters=filters, actor=user, chunk_size=PREVIEW_ROWS
+        )
+        head = next(iter(chunks), None)
+except KBError as e:
+    st.error(str(e))
+    st.stop()
+st.caption(f"First rows of the {frame} table with these filters:")
+if head is None or head.empty:
+    st.info("No rows match.")
+else:
+    st.dataframe(head.head(PREVIEW_ROWS), hide_index=True)
+
+fmt_label = st.radio("Format", list(FORMATS), horizontal=True, key="export_format")
+suffix, mime = FORMATS[fmt_label]
+fingerprint = repr((frame, filters, suffix))
+if st.button("Build file", key="export_build", type="primary"):
+    name = f"kb-{frame}.{suffix}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp, state.session() as s:
+            path = Path(tmp) / name
+            rows = export_frame(
+                session=s, frame=frame, path=path, fmt=suffix, filters=filters, actor=user
+            )
+            st.session_state[FILE] = (fingerprint, name, path.read_bytes(), rows)
+    except KBError as e:
+        st.error(str(e))
+built = st.session_state.get(FILE)
+if built and built[0] == fingerprint:
+    _, name, data, rows = built
+    st.download_button(
+        f"Download {name} ({rows:,} rows)", data, file_name=name, mime=mime,
+        key="export_download",
+    )  # fmt: skip

@@ -1,0 +1,71 @@
+"""References: search and filter the library, open one, import a .bib, download the library."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kb.enums import STUDY_TYPES
+from kb.permissions import Action, why_not
+from kb.services.references import export_bib, list_references
+from kb.ui import state
+from kb.ui.components import bib_import
+from kb.ui.navigation import REFERENCE_PAGE
+from kb.ui.text import md
+
+LIMIT = 200
+BIB = "kb_bib_download"
+
+user = state.require_user()
+st.title("References")
+state.show_flash()
+tab_lib, tab_import, tab_export = st.tabs(["Library", "Import .bib", "Download .bib"])
+with tab_lib:
+    cols = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
+    search = cols[0].text_input("Search (citekey, title words, DOI, PMID)", key="refs_q")
+    study = cols[1].selectbox(
+        "Study type", [None] + [s.code for s in STUDY_TYPES], key="refs_type",
+        format_func=lambda c: "any" if c is None else c,
+    )  # fmt: skip
+    uncited = cols[2].checkbox("Uncited", key="refs_uncited")
+    retracted = cols[3].checkbox("Retracted", key="refs_retracted")
+    ok, rows = state.attempt(
+        lambda s: list_references(
+            session=s, study_type=study, uncited=uncited, retracted=retracted,
+            search=search or None, limit=LIMIT,
+        )
+    )  # fmt: skip
+    refs = rows or []
+    st.caption(f"{len(refs)} references" + (f" (first {LIMIT})" if len(refs) == LIMIT else ""))
+    if refs:
+        table = pd.DataFrame(refs)
+        table["authors"] = table["authors"].map(lambda a: "; ".join(a))
+        event = st.dataframe(
+            table, hide_index=True, on_select="rerun", selection_mode="single-row",
+            key="refs_table",
+        )  # fmt: skip
+        if event is not None and event.selection.rows:
+            state.open_page(state.REFERENCE, refs[event.selection.rows[0]]["citekey"],
+                            REFERENCE_PAGE)  # fmt: skip
+        keys = [r["citekey"] for r in refs]
+        pick = st.selectbox("Open reference", keys, key="refs_pick")
+        if st.button("Open", key="refs_open") and pick:
+            state.open_page(state.REFERENCE, pick, REFERENCE_PAGE)
+with tab_import:
+    reason = why_not(user, Action.reference_import)
+    if reason:
+        st.button("Import", key="bib_disabled", disabled=True, help=f"not allowed: {reason}")
+        st.caption(md(f"not allowed: {reason}"))
+    else:
+        bib_import.show(user=user)
+with tab_export:
+    st.caption("The whole library as BibTeX, with kb's own fields (studytype, retraction).")
+    if st.button("Prepare download", key="bib_prepare"):
+        ok, text = state.attempt(lambda s: export_bib(session=s))
+        if ok and text is not None:
+            st.session_state[BIB] = text.encode("utf-8")
+    if st.session_state.get(BIB) is not None:
+        st.download_button(
+            "Download references.bib", st.session_state[BIB], file_name="references.bib",
+            mime="application/x-bibtex", key="bib_download",
+        )  # fmt: skip

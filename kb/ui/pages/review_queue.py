@@ -1,0 +1,52 @@
+"""Review queue: claims Submitted or Under Review, the ones assigned to me first, with counts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.enums import ReviewStatus
+from kb.errors import KBError
+from kb.permissions import Action
+from kb.services.queries import ClaimFilter, count_claims, query_claims
+from kb.ui import state
+from kb.ui.components import claim_table
+
+OPEN = [ReviewStatus.submitted.value, ReviewStatus.under_review.value]
+PAGE_SIZE = 50
+
+user = state.require_user(Action.review_start)
+st.title("Review queue")
+state.show_flash()
+mine = ClaimFilter(status=OPEN, reviewer=user.email)
+try:
+    with state.session() as s:
+        counts = {
+            status: count_claims(session=s, filters=ClaimFilter(status=[status])) for status in OPEN
+        }
+        my_count = count_claims(session=s, filters=mine)
+        my_rows = query_claims(session=s, filters=mine, limit=PAGE_SIZE).rows
+        waiting = query_claims(
+            session=s, filters=ClaimFilter(status=[ReviewStatus.submitted.value]), limit=PAGE_SIZE
+        ).rows
+        in_review = query_claims(
+            session=s,
+            filters=ClaimFilter(status=[ReviewStatus.under_review.value]),
+            limit=PAGE_SIZE,
+        ).rows
+except KBError as e:
+    st.error(str(e))
+    st.stop()
+
+cols = st.columns(3)
+cols[0].metric("Assigned to me", my_count)
+cols[1].metric("Submitted", counts[ReviewStatus.submitted.value])
+cols[2].metric("Under Review", counts[ReviewStatus.under_review.value])
+
+st.subheader(f"Assigned to me ({my_count})")
+claim_table.show(my_rows, key="queue_mine")
+st.subheader(f"Waiting for a reviewer: Submitted ({counts[ReviewStatus.submitted.value]})")
+claim_table.show(waiting, key="queue_submitted")
+others = [r for r in in_review if r.assignee_email != user.email]
+st.subheader(f"Under Review by others ({len(others)} of the latest {len(in_review)})")
+claim_table.show(others, key="queue_review")
+st.caption(f"Each list shows the {PAGE_SIZE} most recently updated; use Claims to filter more.")
