@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import typer
@@ -15,8 +16,24 @@ from kb.cli.app import (
     print_json,
     print_table,
 )
+from kb.cli.filters import (
+    ARTICLE,
+    AUTHOR,
+    FLAG_KIND,
+    FROM,
+    KIND,
+    LEVEL,
+    OPEN_FLAGS,
+    REVIEWER,
+    STATUS,
+    STUDY,
+    TEXT,
+    TO,
+    filter_options,
+)
 from kb.models import Claim
 from kb.services import claims as svc
+from kb.services.queries import query_claims
 from kb.services.users import resolve_actor
 
 claims_app = typer.Typer(help="List, show and edit claims.", no_args_is_help=True)
@@ -50,25 +67,43 @@ def report(claim: Claim, json_: bool, what: str) -> None:
 
 @claims_app.command("list")
 def claims_list(
-    article: str | None = typer.Option(None, "--article", help="Only this article (slug)."),
-    status: str | None = typer.Option(
-        None, "--status", help="Submitted, Under Review or Approved (or under-review...)."
-    ),
-    flagged: bool = typer.Option(False, "--flagged", help="Only claims with open flags."),
+    article: str | None = ARTICLE,
+    status: list[str] = STATUS,
+    kind: list[str] = KIND,
+    study_type: list[str] = STUDY,
+    level: list[str] = LEVEL,
+    flag_kind: list[str] = FLAG_KIND,
+    open_flags: bool | None = OPEN_FLAGS,
+    flagged: bool = typer.Option(False, "--flagged", help="Same as --open-flags."),
+    reviewer: str | None = REVIEWER,
+    author: str | None = AUTHOR,
+    updated_from: str | None = FROM,
+    updated_to: str | None = TO,
+    text: str | None = TEXT,
+    limit: int = typer.Option(100, "--limit", min=1, max=10_000, help="Claims per page."),
+    after: str | None = typer.Option(None, "--after", help="Cursor printed by the last page."),
     json_: bool = JSON_OPTION,
 ) -> None:
-    """List claims, in article order."""
+    """List claims in article order, filtered like `kb export`; pages by cursor."""
+    filters = filter_options(
+        article, status, kind, study_type, level, flag_kind, True if flagged else open_flags,
+        reviewer, author, updated_from, updated_to, text,
+    )  # fmt: skip
     with data_session() as session:
-        rows = [
-            claim_row(c)
-            for c in svc.list_claims(
-                session=session, article=article, status=status, flagged=flagged
-            )
-        ]
+        page = query_claims(
+            session=session, filters=filters, after=after, limit=limit, order="position"
+        )
+    rows = [asdict(r) for r in page.rows]
     if json_:
         print_json(rows)
     else:
-        print_table(rows, ["id", "status", "version", "kind", "open_flags", "best_level", "text"])
+        print_table(
+            rows,
+            ["id", "article_slug", "position", "status", "kind", "open_flag_count",
+             "best_level", "text"],
+        )  # fmt: skip
+    if page.next_cursor:
+        typer.echo(f"more: kb claims list ... --after {page.next_cursor}", err=True)
 
 
 def _print_detail(d: dict[str, Any]) -> None:

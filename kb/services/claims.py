@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kb.choices import choose
-from kb.enums import FlagStatus, LinkState, ReviewStatus, Stance
+from kb.enums import FlagStatus, LinkState, Stance
 from kb.errors import InvalidInput, NotFound
 from kb.models import (
     Article,
@@ -195,27 +195,6 @@ def assess_stance(
         session.add(citation)
         check_claims(session, [claim], actor=actor)
     return citation
-
-
-def list_claims(
-    *,
-    session: Session,
-    article: str | None = None,
-    status: str | None = None,
-    flagged: bool = False,
-) -> list[Claim]:
-    """Claims in article order, filtered by article slug, review status and open flags."""
-    query = select(Claim).join(Article, Article.id == Claim.article_id)  # type: ignore[arg-type]
-    if article:
-        found = session.exec(select(Article.id).where(Article.slug == article)).first()
-        if found is None:
-            raise NotFound(f"no article with slug {article!r}")
-        query = query.where(Claim.article_id == found)
-    if status:
-        query = query.where(Claim.status == choose(ReviewStatus, status, "status").value)
-    if flagged:
-        query = query.where(Claim.open_flag_count > 0)
-    return list(session.exec(query.order_by(col(Article.slug), col(Claim.position))))
 
 
 def _emails(session: Session, ids: set[int | None]) -> dict[int, str]:
