@@ -48,6 +48,7 @@ def serve(
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
+        "--client.toolbarMode=viewer",
     ]
     typer.echo(f"kb is starting on http://127.0.0.1:{port}")
     raise typer.Exit(subprocess.call(cmd, env=env))

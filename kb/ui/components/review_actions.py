@@ -16,6 +16,7 @@ from kb.workflow import WorkflowAction
 W = WorkflowAction
 COMMENT = "review_comment"
 SEEN = "kb_review_seen"  # (claim id, names of the actions the user saw enabled)
+CLEAR = "kb_review_clear"  # set after an action: empty the comment box on the next run
 
 
 def _call(
@@ -50,6 +51,10 @@ def show(
     previous = st.session_state.get(SEEN)
     st.session_state[SEEN] = (claim_id, {a.name for a, allowed, _ in actions if allowed})
     was_allowed: set[str] = previous[1] if previous and previous[0] == claim_id else set()
+    if st.session_state.pop(CLEAR, False):
+        # Set before the widget exists, so the browser's box is emptied too (a pop would only
+        # forget the server's copy, and the browser would send the old text with the next click).
+        st.session_state[COMMENT] = ""
     comment = st.text_area(
         "Comment (required to request changes or to reopen)", key=COMMENT, height=80
     )
@@ -69,6 +74,6 @@ def show(
             ok, _ = state.attempt(_call(action, user, claim_id, seen, comment))
             if ok:
                 # The comment belonged to this action: the next one must not carry it along.
-                st.session_state.pop(COMMENT, None)
+                st.session_state[CLEAR] = True
                 state.flash(f"{action.value.capitalize()}: done on claim {claim_id}.")
                 st.rerun()
