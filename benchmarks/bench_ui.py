@@ -57,7 +57,7 @@ def _database() -> Iterator[str]:
 def _claims_page(url: str) -> tuple[AppTest, int]:
     engine = make_engine(url)
     with engine.connect() as conn:
-        user_id = conn.execute(text("SELECT min(id) FROM user")).scalar_one()
+        user_id = conn.execute(text('SELECT min(id) FROM "user"')).scalar_one()
         claims = conn.execute(text("SELECT count(*) FROM claim")).scalar_one()
     engine.dispose()
     os.environ["KB_DATABASE_URL"] = url

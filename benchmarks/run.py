@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             if not hasattr(module, "run"):
                 continue
             start = time.perf_counter()
-            found = module.run()
+            try:
+                found = module.run()
+            except Exception as exc:  # one broken benchmark must not lose the others' figures
+                found = [{"benchmark": path.stem, "case": f"failed: {exc!r}"[:200]}]
             print(f"{path.stem}: {len(found)} rows in {time.perf_counter() - start:.1f} s")
             rows += found
     engine_name = url.split(":", 1)[0].split("+")[0]
