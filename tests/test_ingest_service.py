@@ -296,3 +296,33 @@ def test_cli_retract_sends_approved_claims_back(
     assert [fl["kind"] for fl in shown["flags"] if fl["status"] == "open"] == ["retracted source"]
     assert run(["refs", "retract", "fraud2019", "--status", "bogus"]) == 1
     assert "bogus" in capsys.readouterr().err
+
+
+def test_mapping_markers_sends_approved_claims_back_and_needs_permission(lib: Session) -> None:
+    from kb.errors import PermissionDenied
+
+    editor = f.user(lib, "editor")
+    res = ingest_article(session=lib, actor=editor, text=SAMPLE.read_text(), slug="map")
+    first = lib.exec(
+        select(Claim).where(Claim.article_id == res.article_id, Claim.markers != [])
+    ).first()
+    assert first is not None
+    marker = first.markers[0]
+    lib.execute(text("UPDATE claim SET status = 'Approved' WHERE id = :i"), {"i": first.id})
+    lib.commit()
+    with pytest.raises(PermissionDenied):
+        set_marker_mapping(
+            session=lib, actor=f.user(lib, "analyst"), slug="map",
+            mapping={marker: "costantini2010scs"},
+        )  # fmt: skip
+    set_marker_mapping(session=lib, actor=editor, slug="map", mapping={marker: "costantini2010scs"})
+    lib.expire_all()
+    again = lib.get(Claim, first.id)
+    assert again is not None and again.status == "Submitted"
+    event = lib.exec(
+        select(ReviewEvent).where(
+            ReviewEvent.claim_id == first.id, ReviewEvent.action == "citations mapped"
+        )
+    ).one()
+    assert (event.from_status, event.to_status) == ("Approved", "Submitted")
+    assert "sent back to Submitted" in (event.comment or "")

@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from kb.db import begin_write
 from kb.enums import LinkState, ReviewStatus
 from kb.errors import InvalidInput, NotFound
 from kb.models import Article, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
-from kb.services.events import change_claim, record_event
+from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.workflow import WorkflowAction
 
 _STATUSES = [s.value for s in ReviewStatus]
 
@@ -85,56 +85,62 @@ def set_marker_mapping(
 ) -> dict[str, Any]:
     """Map printed markers to citekeys: links every claim carrying them, resolves ambiguity.
 
-    Re-mapping a marker replaces the link it made before. Claims whose citations change while
-    Under Review or Approved go back to Submitted, as any citation edit does.
+    Re-mapping a marker replaces the link it made before. Each claim goes through the same
+    workflow row as any citation edit (locked, checked, sent back to Submitted from Under Review
+    or Approved), with one event naming the markers and references.
     """
     require(actor, Action.article_map_markers)
     if not mapping:
         raise InvalidInput("give at least one MARKER=CITEKEY pair")
-    begin_write(session)
-    article, claims = article_claims(session=session, slug=slug)
-    used = {m for c in claims for m in (c.markers or [])}
-    unknown = sorted(set(mapping) - used, key=lambda m: (len(m), m))
-    if unknown:
-        shown = ", ".join(sorted(used, key=lambda m: (len(m), m))) or "none"
-        raise InvalidInput(
-            f"marker(s) {', '.join(unknown)} do not appear in article {slug} (its markers: {shown})"
-        )
-    refs: dict[str, Reference] = {}
-    for key in set(mapping.values()):
-        ref = session.exec(select(Reference).where(Reference.citekey == key)).first()
-        if ref is None:
-            raise NotFound(f"no reference with citekey {key!r} (import it or add it first)")
-        refs[key] = ref
-    old_map = dict(article.marker_map or {})
-    changed: list[Claim] = []
-    for claim in claims:
-        markers = [m for m in (claim.markers or []) if m in mapping]
-        if not markers:
-            continue
-        notes = []
-        for marker in markers:
-            ref = refs[mapping[marker]]
-            notes.append(_link_marker(session, claim, marker, ref, old_map.get(marker)))
-        before, after = claim.status, ReviewStatus.submitted.value
-        change_claim(session, claim=claim, actor=actor, seen_version=None, status=after)
-        record_event(
-            session,
-            claim=claim,
-            actor=actor,
-            action="citations mapped",
-            from_status=before,
-            to_status=after,
-            comment="; ".join(notes)
-            + ("" if before == after else f"; citations changed: sent back to {after}"),
-        )
-        changed.append(claim)
-    article.marker_map = {**old_map, **mapping}
-    article.updated_at = utcnow()
-    session.add(article)
-    session.flush()
-    report = check_claims(session, changed, actor=actor)
-    session.commit()
+    with writing(session):
+        article, claims = article_claims(session=session, slug=slug)
+        used = {m for c in claims for m in (c.markers or [])}
+        unknown = sorted(set(mapping) - used, key=lambda m: (len(m), m))
+        if unknown:
+            shown = ", ".join(sorted(used, key=lambda m: (len(m), m))) or "none"
+            raise InvalidInput(
+                f"marker(s) {', '.join(unknown)} do not appear in article {slug} "
+                f"(its markers: {shown})"
+            )
+        refs: dict[str, Reference] = {}
+        for key in set(mapping.values()):
+            ref = session.exec(select(Reference).where(Reference.citekey == key)).first()
+            if ref is None:
+                raise NotFound(f"no reference with citekey {key!r} (import it or add it first)")
+            refs[key] = ref
+        old_map = dict(article.marker_map or {})
+        carrying = sorted(c.id for c in claims if c.id and set(c.markers or []) & set(mapping))
+        changed: list[Claim] = []
+        for claim_id in carrying:  # locked in id order, so two mappings never deadlock
+            claim, transition = begin_claim_action(
+                session,
+                actor=actor,
+                claim_id=claim_id,
+                seen_version=None,
+                action=WorkflowAction.edit,
+                permission=Action.article_map_markers,
+            )
+            changed.append(claim)
+            notes = [
+                _link_marker(session, claim, m, refs[mapping[m]], old_map.get(m))
+                for m in (claim.markers or [])
+                if m in mapping
+            ]
+            before, after = claim.status, transition.target.value
+            apply_transition(
+                session,
+                claim=claim,
+                actor=actor,
+                transition=transition,
+                event_action="citations mapped",
+                comment="; ".join(notes)
+                + ("" if before == after else f"; citations changed: sent back to {after}"),
+            )
+        article.marker_map = {**old_map, **mapping}
+        article.updated_at = utcnow()
+        session.add(article)
+        session.flush()
+        report = check_claims(session, changed, actor=actor)
     return {
         "article": slug,
         "mapping": dict(sorted(article.marker_map.items(), key=lambda kv: (len(kv[0]), kv[0]))),
