@@ -111,3 +111,26 @@ def test_bad_database_url_is_clear(monkeypatch: pytest.MonkeyPatch, capsys) -> N
     monkeypatch.setenv("KB_DATABASE_URL", "mysql://x/y")
     assert run(["user", "list"]) == 1
     assert "mysql:// is not supported" in capsys.readouterr().err
+
+
+def test_user_set_password_replaces_the_hash(
+    cli_env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from kb.errors import AuthenticationFailed
+    from kb.services.users import authenticate
+
+    assert run(["user", "add", "lost@example.org", "--role", "reviewer"]) == 0
+    old = capsys.readouterr().out.split("password (shown once): ")[1].strip()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("brand-new-passw0rd\n"))
+    assert run(["user", "set-password", "lost@example.org", "--password-stdin"]) == 0
+    assert "password of lost@example.org changed" in capsys.readouterr().out
+    engine = make_engine(cli_env)
+    with Session(engine) as s:
+        assert authenticate(session=s, email="lost@example.org", password="brand-new-passw0rd")
+        with pytest.raises(AuthenticationFailed):
+            authenticate(session=s, email="lost@example.org", password=old)
+    engine.dispose()
+    assert run(["user", "set-password", "nobody@example.org"]) == 1
+    assert "no account with email nobody@example.org" in capsys.readouterr().err

@@ -94,3 +94,25 @@ def user_enable(email: str = typer.Argument(...)) -> None:
     with data_session() as session:
         user = svc.set_active(session=session, actor=None, email=email, active=True)
         typer.echo(f"{user.email} enabled")
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the new password from standard input."
+    ),
+) -> None:
+    """Set a new password (a random one is printed once unless given on stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InvalidInput("no password on standard input")
+        generated = None
+    else:
+        password = generated = random_password()
+    with data_session() as session:
+        user = svc.set_password(session=session, actor=None, email=email, password=password)
+        typer.echo(f"password of {user.email} changed")
+    if generated:
+        typer.echo(f"password (shown once): {generated}")

@@ -52,11 +52,6 @@ def arrow_type(type_: str) -> pa.DataType:
     }[type_]
 
 
-def arrow_schema(frame: str) -> pa.Schema:
-    """The fixed Arrow schema of an export frame."""
-    return pa.schema([pa.field(c.name, arrow_type(c.type)) for c in FRAMES[frame]])
-
-
 def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT
 

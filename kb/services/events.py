@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from kb.errors import NotFound, StaleVersion
+from kb.errors import StaleVersion
 from kb.models import Claim, ReviewEvent, User, utcnow
 
 
@@ -41,14 +41,6 @@ def record_event(
     )
     session.add(event)
     return event
-
-
-def get_claim(session: Session, claim_id: int) -> Claim:
-    """The claim with this id, or NotFound."""
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}")
-    return claim
 
 
 def stale_error(session: Session, claim_id: int) -> StaleVersion:

@@ -53,11 +53,6 @@ def summary_values_many(session: Session, claim_ids: Sequence[int]) -> dict[int,
     return out
 
 
-def summary_values(session: Session, claim_id: int) -> dict[str, object]:
-    """Compute the evidence summary and open flag count of one claim."""
-    return summary_values_many(session, [claim_id])[claim_id]
-
-
 def refresh_summaries(session: Session, claims: Sequence[Claim]) -> None:
     """Recompute the stored summary columns of several claims (derived data: no version bump)."""
     session.flush()
