@@ -8,7 +8,13 @@ two findings, one flag per six claims and two review events. The evidence summar
 computed here as kb.services.evidence would compute them, so no per-claim refresh is needed.
 
 SQLite: executemany in one transaction with the FTS triggers dropped, then one FTS rebuild and
-the triggers restored. PostgreSQL: COPY, with the tsvector GIN index built after the load.
+the triggers restored (the facet-count triggers of migration 0003 stay on: one upsert per
+claim keeps the totals exact). PostgreSQL: COPY, with the tsvector GIN index built after the
+load.
+
+Update times are drawn after creation times and capped at the newest instant, so about a tenth
+of the claims share that one instant, as after a bulk change: benchmarks/bench_queries.py pages
+through the middle of them.
 """
 
 from __future__ import annotations
@@ -234,7 +240,8 @@ def _claim_batches(
         k: [] for k in ("claim", "citation", "flag", "measure", "review_event")
     }
     # A sorted pool of timestamps, formatted once: formatting millions of datetimes dominated
-    # the run. Several claims share each instant, which exercises the keyset's id tie-break.
+    # the run. Several claims share each instant, which exercises the keyset's id tie-break,
+    # and the cap below gives a tenth of them the newest instant (a bulk change).
     pool_size = max(1_000, n // 4)
     span = 3 * 365 * 86_400
     pool = [

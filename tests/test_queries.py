@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect, text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kb.db import make_engine
 from kb.errors import InvalidInput
 from kb.migrate import downgrade, upgrade
 from kb.models import Article, Claim
+from kb.services import queries
 from kb.services.queries import (
     ClaimFilter,
+    claims_grouped_by,
     count_claims,
     cursor_for_claim,
     iter_claim_ids,
@@ -229,3 +231,155 @@ def test_migration_0002_downgrades_and_indexes_existing_claims(engine: Engine) -
     with Session(engine) as s:
         # Claims written before 0002 are searchable once it is applied.
         assert _all_ids(s, ClaimFilter(text="stenosis")) == kb.ids(2)
+
+
+# -- totals from the facet counts (SQLite) and paging inside ties ------------------------------
+
+FACET_FILTERS: list[dict[str, Any]] = [
+    {},
+    *({"status": [s]} for s in ("Submitted", "Under Review", "Approved")),
+    {"status": ["Submitted", "Approved"]},
+    *({"kind": [k]} for k in ("finding", "recommendation", "mechanism", "background")),
+    {"evidence_level": [1]},
+    {"evidence_level": [1, 2, 4]},
+    {"study_type": ["guideline", "narrative-review"]},
+    {"open_flags": True},
+    {"open_flags": False},
+    {"status": ["Under Review"], "kind": ["finding"], "evidence_level": [1, 2]},
+    {"status": ["Approved", "Submitted"], "open_flags": False, "kind": ["background"]},
+]
+
+
+def _check_counts(session: Session) -> None:
+    """Every facet-shaped total equals the claims counted one by one."""
+    for kwargs in FACET_FILTERS:
+        filters = ClaimFilter(**kwargs)
+        by_rows = len(list(iter_claim_ids(session=session, filters=filters)))
+        assert count_claims(session=session, filters=filters) == by_rows, kwargs
+    for name in ("status", "kind", "best_level", "best_study_type"):
+        rows = session.execute(text(f"SELECT {name}, count(*) FROM claim GROUP BY {name}"))
+        assert claims_grouped_by(session=session, column_name=name) == dict(map(tuple, rows))
+    if session.get_bind().dialect.name == "sqlite":
+        key = (
+            "status, kind, coalesce(best_level, 0), coalesce(best_study_type, ''), "
+            "open_flag_count > 0"
+        )
+        grouped = session.execute(text(f"SELECT {key}, count(*) FROM claim GROUP BY 1,2,3,4,5"))
+        stored = session.execute(
+            text(
+                "SELECT status, kind, best_level, best_study_type, flagged, n "
+                "FROM claim_facet_count WHERE n > 0"
+            )
+        )
+        assert sorted(map(tuple, stored)) == sorted(map(tuple, grouped))
+
+
+def test_totals_follow_every_kind_of_claim_change(session: Session, kb: corpus.Corpus) -> None:
+    _check_counts(session)
+    changes = [
+        # status moves, several claims at once
+        "UPDATE claim SET status = 'Approved' WHERE status = 'Under Review'",
+        # evidence summary changes, to and from "none" (NULL)
+        "UPDATE claim SET best_level = NULL, best_study_type = NULL WHERE kind = 'finding'",
+        "UPDATE claim SET best_level = 2, best_study_type = 'rct' WHERE position = 2",
+        # open flags: 0 -> 2 moves a claim; 2 -> 3 does not; 3 -> 0 moves it back
+        "UPDATE claim SET open_flag_count = 2 WHERE kind = 'background'",
+        "UPDATE claim SET open_flag_count = open_flag_count + 1 WHERE open_flag_count > 0",
+        "UPDATE claim SET open_flag_count = 0 WHERE position = 4",
+        # kind, and changes that touch no facet column
+        "UPDATE claim SET kind = 'mechanism' WHERE position = 1",
+        "UPDATE claim SET text = text || ' (edited)', version = version + 1",
+        # deletes
+        "DELETE FROM citation WHERE claim_id IN (SELECT id FROM claim WHERE position = 3)",
+        "DELETE FROM flag WHERE claim_id IN (SELECT id FROM claim WHERE position = 3)",
+        "DELETE FROM measure WHERE claim_id IN (SELECT id FROM claim WHERE position = 3)",
+        "DELETE FROM review_event WHERE claim_id IN (SELECT id FROM claim WHERE position = 3)",
+        "DELETE FROM claim WHERE position = 3",
+    ]
+    for sql in changes:
+        session.execute(text(sql))
+        session.commit()
+        _check_counts(session)
+    # and inserts through the ORM
+    session.expunge_all()
+    article = kb.articles["knee"]
+    session.add_all(
+        [
+            Claim(article_id=article.id, position=10 + i, text=f"New claim {i}.", kind=kind)
+            for i, kind in enumerate(["finding", "finding", "background"])
+        ]
+    )
+    session.commit()
+    _check_counts(session)
+
+
+def test_rolled_back_changes_leave_the_totals_as_they_were(
+    session: Session, kb: corpus.Corpus
+) -> None:
+    before = [count_claims(session=session, filters=ClaimFilter(**kw)) for kw in FACET_FILTERS]
+    session.execute(text("UPDATE claim SET status = 'Approved', open_flag_count = 5"))
+    session.rollback()
+    after = [count_claims(session=session, filters=ClaimFilter(**kw)) for kw in FACET_FILTERS]
+    assert after == before
+
+
+def test_migration_0003_counts_claims_written_before_it(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as s:
+        corpus.build(s)
+    downgrade(engine, "0002")
+    if engine.dialect.name == "sqlite":
+        assert "claim_facet_count" not in inspect(engine).get_table_names()
+    with Session(engine) as s:
+        # Claims changed while the counts did not exist are counted once they do.
+        s.execute(text("UPDATE claim SET status = 'Submitted' WHERE position = 1"))
+        s.commit()
+    upgrade(engine)
+    with Session(engine) as s:
+        _check_counts(s)
+
+
+def test_pages_inside_a_run_of_equal_timestamps(session: Session, kb: corpus.Corpus) -> None:
+    # A bulk change stamps many claims with one instant: paging through them (and past them)
+    # must see every claim once, in id order, from any cursor inside the run.
+    article = kb.articles["spine"]
+    session.add_all(
+        [Claim(article_id=article.id, position=100 + i, text=f"Bulk {i}.") for i in range(23)]
+    )
+    session.commit()
+    bulk = []
+    for claim in session.exec(select(Claim)).all():
+        if claim.position >= 100 or (claim.position == 2 and claim.article_id == article.id):
+            claim.updated_at = at(20)
+            bulk.append(claim.id)
+    session.commit()
+    bulk.sort(reverse=True)
+    want = [r.id for r in query_claims(session=session, limit=1000).rows]
+    assert want[: len(bulk)] == bulk  # the run first, newest instant, ids descending
+    for limit in (1, 3, 7, 50):
+        got, cursor = [], None
+        while True:
+            page = query_claims(session=session, after=cursor, limit=limit)
+            got += [r.id for r in page.rows]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert got == want, limit
+    for i, claim_id in enumerate(want[:-1]):
+        cursor = cursor_for_claim(session=session, claim_id=claim_id)
+        page = query_claims(session=session, after=cursor, limit=3)
+        assert [r.id for r in page.rows] == want[i + 1 : i + 4]
+
+
+@pytest.mark.parametrize("walk_above", [0, 2, 1_000_000])
+def test_search_finds_the_same_whichever_way_it_reads_the_index(
+    session: Session, kb: corpus.Corpus, monkeypatch: pytest.MonkeyPatch, walk_above: int
+) -> None:
+    # Common words walk the ordered index and probe the matches, rare words sort the matches
+    # (SQLite): both must give the same pages.
+    monkeypatch.setattr(queries, "FTS_WALK_ABOVE", walk_above)
+    for kwargs, expected in CASES:
+        if "text" in kwargs:
+            filters = ClaimFilter(**kwargs)
+            got = _all_ids(session, filters)
+            assert got == [r.id for r in query_claims(session=session, filters=filters).rows]
+            assert sorted(got) == sorted(kb.ids(*expected)), kwargs

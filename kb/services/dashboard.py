@@ -1,4 +1,7 @@
-"""Small aggregate queries for the dashboard: one GROUP BY each, never a row per claim."""
+"""Small aggregate queries for the dashboard: one GROUP BY each, never a row per claim.
+
+Claim totals come from kb.services.queries.claims_grouped_by (SQLite: the facet counts).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from kb.enums import FlagKind, FlagStatus, ReviewStatus
-from kb.models import Claim, Flag, ReviewEvent, utcnow
+from kb.models import Flag, ReviewEvent, utcnow
+from kb.services.queries import claims_grouped_by
 from kb.workflow import WorkflowAction
 
 
 def claims_by_status(*, session: Session) -> dict[str, int]:
     """Claim count per review status, every status present (workflow order)."""
-    rows = session.exec(select(Claim.status, func.count()).group_by(col(Claim.status))).all()
-    found = {status: int(n) for status, n in rows}
+    found = claims_grouped_by(session=session, column_name="status")
     return {s.value: found.get(s.value, 0) for s in ReviewStatus}
 
 
@@ -35,10 +38,8 @@ def open_flags_by_kind(*, session: Session) -> dict[str, int]:
 
 def evidence_levels(*, session: Session) -> dict[str, int]:
     """Claim count per best supporting evidence level ("1".."5", "none" when unsupported)."""
-    rows = session.exec(
-        select(Claim.best_level, func.count()).group_by(col(Claim.best_level))
-    ).all()
-    found = {("none" if level is None else str(level)): int(n) for level, n in rows}
+    rows = claims_grouped_by(session=session, column_name="best_level").items()
+    found = {("none" if level is None else str(level)): n for level, n in rows}
     keys = [str(i) for i in range(1, 6)] + ["none"]
     return {k: found.get(k, 0) for k in keys}
 

@@ -18,11 +18,10 @@ import kb.models  # noqa: F401  (registers the tables)
 
 CLAIM: Table = SQLModel.metadata.tables["claim"]
 
-# Schema objects migration 0002 creates that the models cannot describe (FTS5 tables and
-# triggers, the tsvector GIN index) or that only this query needs (keyset indexes);
-# migrations/env.py and the drift test leave them out of autogenerate.
-# FTS5 tables (SQLite) and the expression GIN index (PostgreSQL) cannot be SQLModel objects.
-UNMODELLED_SCHEMA_PREFIXES = ("claim_fts",)
+# Schema objects the models cannot describe: the FTS5 tables and triggers and the tsvector GIN
+# index of migration 0002, the SQLite-only facet counts of migration 0003. migrations/env.py
+# and the drift test leave them out of autogenerate.
+UNMODELLED_SCHEMA_PREFIXES = ("claim_fts", "claim_facet")
 
 # Must equal the expression of the claim_fts_gin index in migration 0002, or PostgreSQL
 # cannot use the index.
@@ -55,32 +54,49 @@ def _fts_match(words: list[str]) -> str:
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+# The bind parameter fulltext_condition() leaves for fulltext_param()'s value.
+FTS_PARAM = "fts_query"
+
+
+def fulltext_param(dialect: str, user_text: str) -> str:
+    """The value of FTS_PARAM for user_text: an FTS5 MATCH query or plainto_tsquery text."""
+    words = search_words(user_text)
+    return _fts_match(words) if dialect == "sqlite" else " ".join(words)
+
+
 def fulltext_hits(session: Session, user_text: str) -> int:
     """How many claims contain every word of user_text (from the search index alone)."""
-    words = search_words(user_text)
-    if _dialect(session) == "sqlite":
-        sql = "SELECT count(*) FROM claim_fts WHERE claim_fts MATCH :q"
-        return int(session.execute(text(sql), {"q": _fts_match(words)}).scalar_one())
-    sql = f"SELECT count(*) FROM claim WHERE {PG_TSVECTOR} @@ plainto_tsquery('simple', :q)"
-    return int(session.execute(text(sql), {"q": " ".join(words)}).scalar_one())
+    dialect = _dialect(session)
+    if dialect == "sqlite":
+        sql = "SELECT count(*) FROM claim_fts WHERE claim_fts MATCH ?"
+    else:
+        sql = f"SELECT count(*) FROM claim WHERE {PG_TSVECTOR} @@ plainto_tsquery('simple', %s)"
+    # Driver SQL: nothing to build or key, and the value is always a bound parameter.
+    found = session.connection().exec_driver_sql(sql, (fulltext_param(dialect, user_text),))
+    return int(found.scalar_one())
 
 
-def fulltext_condition(
-    session: Session, user_text: str, *, probe: bool = False
-) -> ColumnElement[bool]:
-    """claim.id matches every word of user_text, on this session's engine.
+def fulltext_more_than(session: Session, user_text: str, n: int) -> bool:
+    """Whether more than n claims contain every word of user_text (SQLite: stops at n + 1)."""
+    if _dialect(session) != "sqlite":
+        return fulltext_hits(session, user_text) > n
+    # A common word's full count costs 20 ms at a million claims; this stops reading at n + 1.
+    sql = "SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH ? LIMIT ?)"
+    found = session.connection().exec_driver_sql(sql, (fulltext_param("sqlite", user_text), n + 1))
+    return int(found.scalar_one()) > n
+
+
+def fulltext_condition(dialect: str, *, probe: bool = False) -> ColumnElement[bool]:
+    """claim.id matches the words bound to FTS_PARAM (see fulltext_param), on this dialect.
 
     probe=True (SQLite) keeps the planner from driving the query by the matches, so a page
     walks its ordered index and checks each row against them: right for common words.
     """
-    words = search_words(user_text)
-    if _dialect(session) == "sqlite":
-        matching = text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :fts_query")
-        subquery = matching.bindparams(fts_query=_fts_match(words)).columns(
-            column("rowid", Integer)
-        )
+    if dialect == "sqlite":
+        matching = text(f"SELECT rowid FROM claim_fts WHERE claim_fts MATCH :{FTS_PARAM}")
+        subquery = matching.columns(column("rowid", Integer))
         target = literal_column("+claim.id", Integer) if probe else CLAIM.c.id
         return target.in_(subquery)
-    return text(f"{PG_TSVECTOR} @@ plainto_tsquery('simple', :fts_query)").bindparams(
-        fts_query=" ".join(words)
-    )  # type: ignore[return-value]
+    return text(  # type: ignore[return-value]
+        f"{PG_TSVECTOR} @@ plainto_tsquery('simple', :{FTS_PARAM})"
+    )

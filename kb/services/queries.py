@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
 import json
 from collections.abc import Iterator
@@ -22,17 +23,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Integer,
     Select,
+    String,
     Table,
     and_,
+    bindparam,
+    column,
     false,
     func,
-    literal,
     literal_column,
     select,
-    tuple_,
+    table,
+    union_all,
 )
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, SQLModel
 
 import kb.models  # noqa: F401  (registers the tables)
@@ -40,9 +48,12 @@ from kb.dbtypes import UTCDateTime
 from kb.enums import STUDY_TYPES, ClaimKind, FlagKind, FlagStatus, ReviewStatus
 from kb.errors import InvalidInput
 from kb.services.fulltext import (
+    FTS_PARAM,
     FTS_WALK_ABOVE,
     fulltext_condition,
     fulltext_hits,
+    fulltext_more_than,
+    fulltext_param,
     search_words,
 )
 
@@ -169,14 +180,14 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _unindexed(session: Session, col: Any, page: bool) -> Any:
+def _unindexed(col: Any, dialect: str, page: bool) -> Any:
     """col, or on SQLite for a page query `+col`, which SQLite will not drive a query by.
 
     A page wants rows in keyset order: walking the (updated_at, id) or (status, updated_at, id)
     index and skipping rows is constant-cost, while letting a low-selectivity column such as
     kind pick the index means sorting every matching row first.
     """
-    if page and _dialect(session) == "sqlite":
+    if page and dialect == "sqlite":
         return literal_column(f"+claim.{col.name}", col.type)
     return col
 
@@ -188,58 +199,132 @@ def _user_id(session: Session, email: str, role: str) -> int:
     return int(found)
 
 
-def claim_conditions(
-    session: Session, filters: ClaimFilter, *, page: bool = False
-) -> list[ColumnElement[bool]]:
-    """WHERE conditions on the claim table for filters (unknown article or account refused).
+# A filter becomes a *shape* (which conditions, in which form: hashable) and the values to bind.
+# Statements are built and cached per shape, so a page or a count with new values reuses a
+# statement SQLAlchemy has already compiled and keyed (building and keying a statement costs
+# more than running it for one page).
+Shape = tuple[Any, ...]
 
-    page=True shapes them for a keyset page rather than a count (see _unindexed).
-    """
-    f, c = filters, CLAIM.c
 
-    def low(col: Any) -> Any:
-        return _unindexed(session, col, page)
-
-    out: list[ColumnElement[bool]] = []
+def _filter_shape(
+    session: Session, filters: ClaimFilter, *, page: bool
+) -> tuple[Shape, dict[str, Any]]:
+    """The shape of filters' conditions and their bind values (unknown article/account refused)."""
+    f = filters
+    shape: list[Any] = []
+    params: dict[str, Any] = {}
     if f.article is not None:
         article_id = session.execute(
             select(ARTICLE.c.id).where(ARTICLE.c.slug == f.article)
         ).scalar()
         if article_id is None:
             raise InvalidInput(f"no article with slug {f.article!r}")
-        out.append(c.article_id == article_id)
+        shape.append("article")
+        params["f_article"] = article_id
     if f.status:
         # One status: (status, updated_at, id) serves filter and order at once.
-        out.append((c.status if len(f.status) == 1 else low(c.status)).in_(f.status))
-    if f.kind:
-        out.append(low(c.kind).in_(f.kind))
-    if f.study_type:
-        out.append(low(c.best_study_type).in_(f.study_type))
-    if f.evidence_level:
-        out.append(low(c.best_level).in_(f.evidence_level))
+        shape.append(("status", len(f.status) == 1))
+        params["f_status"] = f.status
+    for name in ("kind", "study_type", "evidence_level", "flag_kind"):
+        if getattr(f, name):
+            shape.append(name)
+            params[f"f_{name}"] = getattr(f, name)
     if f.open_flags is not None:
-        flags = low(c.open_flag_count)
-        out.append(flags > 0 if f.open_flags else flags == 0)
-    if f.flag_kind:
-        flagged = select(FLAG.c.claim_id).where(
-            FLAG.c.status == FlagStatus.open.value, FLAG.c.kind.in_(f.flag_kind)
-        )
-        out.append(c.id.in_(flagged))
+        shape.append(("open_flags", f.open_flags))
     if f.reviewer is not None:
-        out.append(c.assignee_id == _user_id(session, f.reviewer, "reviewer"))
+        shape.append("reviewer")
+        params["f_reviewer"] = _user_id(session, f.reviewer, "reviewer")
     if f.author is not None:
-        out.append(c.author_id == _user_id(session, f.author, "author"))
+        shape.append("author")
+        params["f_author"] = _user_id(session, f.author, "author")
     if f.updated_from is not None:
-        start = datetime.combine(f.updated_from, time(), tzinfo=UTC)
-        out.append(c.updated_at >= literal(start, UTCDateTime()))
+        shape.append("updated_from")
+        params["f_updated_from"] = datetime.combine(f.updated_from, time(), tzinfo=UTC)
     if f.updated_to is not None:
+        shape.append("updated_to")
         end = datetime.combine(f.updated_to + timedelta(days=1), time(), tzinfo=UTC)
-        out.append(c.updated_at < literal(end, UTCDateTime()))
+        params["f_updated_to"] = end
     if f.text is not None:
-        probe = page and _dialect(session) == "sqlite"
-        probe = probe and fulltext_hits(session, f.text) > FTS_WALK_ABOVE
-        out.append(fulltext_condition(session, f.text, probe=probe))
-    return out
+        dialect = _dialect(session)
+        probe = page and dialect == "sqlite" and fulltext_more_than(session, f.text, FTS_WALK_ABOVE)
+        shape.append(("text", probe))
+        params[FTS_PARAM] = fulltext_param(dialect, f.text)
+    return tuple(shape), params
+
+
+@functools.lru_cache(maxsize=1024)
+def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a filter shape, with bind parameters for its values."""
+    c = CLAIM.c
+
+    def low(col: Any) -> Any:
+        return _unindexed(col, dialect, page)
+
+    def values(name: str) -> Any:
+        return bindparam(f"f_{name}", expanding=True)
+
+    out: list[ColumnElement[bool]] = []
+    for item in shape:
+        name, arg = item if isinstance(item, tuple) else (item, None)
+        if name == "article":
+            out.append(c.article_id == bindparam("f_article"))
+        elif name == "status":
+            out.append((c.status if arg else low(c.status)).in_(values("status")))
+        elif name == "kind":
+            out.append(low(c.kind).in_(values("kind")))
+        elif name == "study_type":
+            out.append(low(c.best_study_type).in_(values("study_type")))
+        elif name == "evidence_level":
+            out.append(low(c.best_level).in_(values("evidence_level")))
+        elif name == "open_flags":
+            flags = low(c.open_flag_count)
+            out.append(flags > 0 if arg else flags == 0)
+        elif name == "flag_kind":
+            flagged = select(FLAG.c.claim_id).where(
+                FLAG.c.status == FlagStatus.open.value, FLAG.c.kind.in_(values("flag_kind"))
+            )
+            out.append(c.id.in_(flagged))
+        elif name == "reviewer":
+            out.append(c.assignee_id == bindparam("f_reviewer"))
+        elif name == "author":
+            out.append(c.author_id == bindparam("f_author"))
+        elif name == "updated_from":
+            out.append(c.updated_at >= bindparam("f_updated_from", type_=UTCDateTime()))
+        elif name == "updated_to":
+            out.append(c.updated_at < bindparam("f_updated_to", type_=UTCDateTime()))
+        elif name == "text":
+            out.append(fulltext_condition(dialect, probe=bool(arg)))
+        else:  # pragma: no cover - _filter_shape and this function list the same names
+            raise AssertionError(f"unknown filter shape {item!r}")
+    return tuple(out)
+
+
+def claim_conditions(
+    session: Session, filters: ClaimFilter, *, page: bool = False
+) -> list[ColumnElement[bool]]:
+    """WHERE conditions on the claim table for filters, values bound (exports use these).
+
+    page=True shapes them for a keyset page rather than a count (see _unindexed).
+    """
+    shape, params = _filter_shape(session, filters, page=page)
+    return [_bound(c, params) for c in _shaped_conditions(shape, _dialect(session), page)]
+
+
+def _bound(condition: ColumnElement[bool], params: dict[str, Any]) -> ColumnElement[bool]:
+    """condition with its named bind parameters carrying their values from params."""
+
+    def replace(element: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in params:
+            return bindparam(
+                element.key,
+                params[element.key],
+                type_=element.type,
+                expanding=element.expanding,
+            )
+        return None
+
+    opts: dict[str, Any] = {}
+    return replacement_traverse(condition, opts, replace)  # type: ignore[call-overload,no-any-return]
 
 
 # -- cursors ---------------------------------------------------------------------------------
@@ -280,12 +365,26 @@ def _order_columns(order: str) -> list[Any]:
     raise InvalidInput(f"unknown order {order!r}; allowed: {', '.join(ORDERS)}")
 
 
-def _after(order: str, key: tuple[Any, ...]) -> ColumnElement[bool]:
+def _after(order: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """The rows after the cursor's row as two index ranges, its key bound by _after_params.
+
+    (the cursor's first sort value, later ids/positions) and (later first sort values). A
+    single row-value comparison `(updated_at, id) < (?, ?)` lets SQLite seek on updated_at
+    alone and then step over every row that shares the cursor's instant: a bulk change that
+    stamps 100,000 claims at once made each page inside it cost more than the one before.
+    Two ranges are two seeks, whatever the ties.
+    """
     c = CLAIM.c
+    first: Any = bindparam("after_0")
+    second: Any = bindparam("after_1")
     if order == "updated":
-        when, claim_id = key
-        return tuple_(c.updated_at, c.id) < tuple_(literal(when, UTCDateTime()), literal(claim_id))
-    return tuple_(c.article_id, c.position) > tuple_(literal(key[0]), literal(key[1]))
+        when = bindparam("after_0", type_=UTCDateTime())
+        return [c.updated_at == when, c.id < second], [c.updated_at < when]
+    return [c.article_id == first, c.position > second], [c.article_id > first]
+
+
+def _after_params(key: tuple[Any, ...]) -> dict[str, Any]:
+    return {"after_0": key[0], "after_1": key[1]}
 
 
 def _key(order: str, row: Any) -> tuple[Any, ...]:
@@ -297,12 +396,33 @@ def _key(order: str, row: Any) -> tuple[Any, ...]:
 # -- the queries ------------------------------------------------------------------------------
 
 
-def _page_select(conditions: list[ColumnElement[bool]], ordering: list[Any], n: int) -> Select[Any]:
+@functools.lru_cache(maxsize=1024)
+def _page_statement(shape: Shape, dialect: str, order: str, after: bool, n: int) -> Select[Any]:
+    """The page query of a filter shape (cached: see Shape)."""
+    c = CLAIM.c
+    ordering = _order_columns(order)
+    conditions = list(_shaped_conditions(shape, dialect, True))
     # Pick the page's ids first, then join and count for those rows only: when the matches must
     # be sorted (a rare search word, an article) the joins and the citation count would
     # otherwise run for every match, not for the 50 shown.
-    page_ids = select(CLAIM.c.id).where(true_if_empty(conditions)).order_by(*ordering).limit(n)
-    return _page_base().where(CLAIM.c.id.in_(page_ids)).order_by(*ordering)
+    page_ids: Select[Any]
+    if not after:
+        page_ids = select(c.id).where(true_if_empty(conditions)).order_by(*ordering).limit(n)
+    else:
+        keys = [c.id, c.updated_at] if order == "updated" else [c.id, c.article_id, c.position]
+        parts = [
+            select(*keys).where(true_if_empty([*conditions, *rest])).order_by(*ordering).limit(n)
+            for rest in _after(order)
+        ]
+        # Each range is its own seek-and-limit (a subquery, as SQLite wants for a compound
+        # member with ORDER BY and LIMIT); the page is the first n of both.
+        ranges = union_all(*(select(p.subquery()) for p in parts)).subquery()
+        u = ranges.c
+        by = (
+            [u.updated_at.desc(), u.id.desc()] if order == "updated" else [u.article_id, u.position]
+        )
+        page_ids = select(u.id).order_by(*by).limit(n)
+    return _page_base().where(c.id.in_(page_ids)).order_by(*ordering)
 
 
 @functools.cache
@@ -344,6 +464,15 @@ def _page_base() -> Select[Any]:
     )
 
 
+# Rows are built by position (four times cheaper than by name); _page_base selects ClaimRow's
+# fields first, in order, then the sort keys it needs.
+_ROW_FIELDS = len(dataclasses.fields(ClaimRow))
+if [f.name for f in dataclasses.fields(ClaimRow)] != _page_base().selected_columns.keys()[
+    :_ROW_FIELDS
+]:
+    raise RuntimeError("ClaimRow and _page_base() must list the same columns in the same order")
+
+
 def true_if_empty(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     """All conditions AND-ed (an empty list matches every row)."""
     return and_(*conditions) if conditions else ~false()
@@ -360,19 +489,79 @@ def query_claims(
     """One page of claims matching filters, after the cursor of the previous page."""
     if not 1 <= limit <= 10_000:
         raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
-    ordering = _order_columns(order)
-    conditions = claim_conditions(session, filters or ClaimFilter(), page=True)
+    _order_columns(order)
+    shape, params = _filter_shape(session, filters or ClaimFilter(), page=True)
     if after:
-        conditions.append(_after(order, decode_cursor(after, order)))
-    stmt = _page_select(conditions, ordering, limit + 1)
-    fetched = session.connection().execute(stmt).all()
-    rows = [
-        ClaimRow(**{k: v for k, v in r._mapping.items() if k != "article_id"})
-        for r in fetched[:limit]
-    ]
+        params.update(_after_params(decode_cursor(after, order)))
+    stmt = _page_statement(shape, _dialect(session), order, bool(after), limit + 1)
+    fetched = session.connection().execute(stmt, params).all()
+    rows = [ClaimRow(*r[:_ROW_FIELDS]) for r in fetched[:limit]]
     more = len(fetched) > limit
     next_cursor = encode_cursor(order, _key(order, fetched[limit - 1])) if more else None
     return ClaimPage(rows=rows, next_cursor=next_cursor)
+
+
+# Migration 0003 (SQLite): claims per (status, kind, best_level, best_study_type, flagged).
+FACETS = table(
+    "claim_facet_count",
+    column("status", String),
+    column("kind", String),
+    column("best_level", Integer),
+    column("best_study_type", String),
+    column("flagged", Boolean),
+    column("n", Integer),
+)
+# The filters the facet counts can answer alone (SQLite).
+_FACET_FILTERS = frozenset({"status", "kind", "study_type", "evidence_level", "open_flags"})
+
+
+def _facet_shape(shape: Shape) -> bool:
+    """True when claim_facet_count alone can count a filter of this shape."""
+    return all((i[0] if isinstance(i, tuple) else i) in _FACET_FILTERS for i in shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _count_statement(shape: Shape, dialect: str) -> Select[Any]:
+    """The count query of a filter shape (cached: see Shape)."""
+    if dialect != "sqlite" or not _facet_shape(shape):
+        conditions = _shaped_conditions(shape, dialect, False)
+        return select(func.count()).select_from(CLAIM).where(true_if_empty(list(conditions)))
+    # Same bind parameters as _shaped_conditions, against the facet rows.
+    c = FACETS.c
+    columns = {
+        "status": c.status,
+        "kind": c.kind,
+        "study_type": c.best_study_type,
+        "evidence_level": c.best_level,
+    }
+    out: list[ColumnElement[bool]] = []
+    for item in shape:
+        name, arg = item if isinstance(item, tuple) else (item, None)
+        if name == "open_flags":
+            out.append(c.flagged == bool(arg))
+        else:
+            out.append(columns[name].in_(bindparam(f"f_{name}", expanding=True)))
+    return select(func.coalesce(func.sum(c.n), 0)).where(true_if_empty(out))
+
+
+def claims_grouped_by(*, session: Session, column_name: str) -> dict[Any, int]:
+    """Claim count per value of a claim column: status, kind, best_level or best_study_type.
+
+    SQLite sums claim_facet_count (a few hundred rows); PostgreSQL groups the claim rows.
+    No evidence is None for best_level and best_study_type, as on the claim.
+    """
+    if column_name not in ("status", "kind", "best_level", "best_study_type"):
+        raise InvalidInput(f"cannot group claims by {column_name!r}")
+    if _dialect(session) == "sqlite":
+        key = FACETS.c[column_name]
+        stmt = select(key, func.sum(FACETS.c.n)).where(FACETS.c.n > 0).group_by(key)
+        none = 0 if column_name == "best_level" else ""
+    else:
+        key = CLAIM.c[column_name]
+        stmt = select(key, func.count()).group_by(key)
+        none = None
+    rows = session.connection().execute(stmt).all()
+    return {(None if value == none else value): int(n) for value, n in rows}
 
 
 def count_claims(*, session: Session, filters: ClaimFilter | None = None) -> int:
@@ -381,9 +570,9 @@ def count_claims(*, session: Session, filters: ClaimFilter | None = None) -> int
     if filters.text is not None and filters == ClaimFilter(text=filters.text):
         # Text alone: the search index knows the count without visiting a claim row.
         return fulltext_hits(session, filters.text)
-    conditions = claim_conditions(session, filters)
-    stmt = select(func.count()).select_from(CLAIM).where(true_if_empty(conditions))
-    return int(session.connection().execute(stmt).scalar_one())
+    shape, params = _filter_shape(session, filters, page=False)
+    stmt = _count_statement(shape, _dialect(session))
+    return int(session.connection().execute(stmt, params).scalar_one())
 
 
 def iter_claim_ids(
