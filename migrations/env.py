@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 import kb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from kb.db import make_engine
-from kb.services.fulltext import include_schema_name
+from kb.migrate import include_schema_name
 
 config = context.config
 if config.config_file_name is not None and os.path.exists(config.config_file_name):
@@ -26,7 +26,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # FTS tables, the tsvector index and keyset indexes live only in migration 0002.
+        # Search and facet-count objects exist only in migrations 0002 and 0003.
         include_name=include_schema_name,
     )
 

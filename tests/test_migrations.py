@@ -11,8 +11,7 @@ from sqlmodel import SQLModel
 import kb.models  # noqa: F401
 from kb.db import make_engine
 from kb.enums import STUDY_TYPES
-from kb.migrate import current_revision, downgrade, head_revision, upgrade
-from kb.services.fulltext import include_schema_name
+from kb.migrate import current_revision, downgrade, head_revision, include_schema_name, upgrade
 
 EXPECTED_TABLES = {
     "user",

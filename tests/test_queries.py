@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from kb.models import Article, Claim
 from kb.services import queries
 from kb.services.queries import (
     ClaimFilter,
+    ClaimRow,
     claims_grouped_by,
     count_claims,
     cursor_for_claim,
@@ -383,3 +385,9 @@ def test_search_finds_the_same_whichever_way_it_reads_the_index(
             got = _all_ids(session, filters)
             assert got == [r.id for r in query_claims(session=session, filters=filters).rows]
             assert sorted(got) == sorted(kb.ids(*expected)), kwargs
+
+
+def test_page_rows_are_built_from_the_columns_of_the_same_name() -> None:
+    # query_claims builds ClaimRow by position from _page_base's first columns.
+    names = [f.name for f in dataclasses.fields(ClaimRow)]
+    assert list(queries._page_base().selected_columns.keys())[: len(names)] == names

@@ -9,7 +9,6 @@ here and each word is quoted: nothing the user types reaches MATCH or to_tsquery
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Table, column, literal_column, text
 from sqlmodel import Session, SQLModel
@@ -18,21 +17,11 @@ import kb.models  # noqa: F401  (registers the tables)
 
 CLAIM: Table = SQLModel.metadata.tables["claim"]
 
-# Schema objects the models cannot describe: the FTS5 tables and triggers and the tsvector GIN
-# index of migration 0002, the SQLite-only facet counts of migration 0003. migrations/env.py
-# and the drift test leave them out of autogenerate.
-UNMODELLED_SCHEMA_PREFIXES = ("claim_fts", "claim_facet")
-
 # Must equal the expression of the claim_fts_gin index in migration 0002, or PostgreSQL
 # cannot use the index.
 PG_TSVECTOR = "to_tsvector('simple', regexp_replace(claim.text, '[[:punct:]]+', ' ', 'g'))"
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-def include_schema_name(name: str | None, type_: str, parent_names: Any = None) -> bool:
-    """Alembic include_name hook: False for the unmodelled search objects of migration 0002."""
-    return not (name and name.startswith(UNMODELLED_SCHEMA_PREFIXES))
 
 
 def search_words(user_text: str) -> list[str]:

@@ -199,7 +199,8 @@ def _user_id(session: Session, email: str, role: str) -> int:
     return int(found)
 
 
-# A filter becomes a *shape* (which conditions, in which form: hashable) and the values to bind.
+# A filter becomes a *shape*, the (name, form) pairs of its conditions (hashable), and the
+# values to bind.
 # Statements are built and cached per shape, so a page or a count with new values reuses a
 # statement SQLAlchemy has already compiled and keyed (building and keying a statement costs
 # more than running it for one page).
@@ -219,7 +220,7 @@ def _filter_shape(
         ).scalar()
         if article_id is None:
             raise InvalidInput(f"no article with slug {f.article!r}")
-        shape.append("article")
+        shape.append(("article", None))
         params["f_article"] = article_id
     if f.status:
         # One status: (status, updated_at, id) serves filter and order at once.
@@ -227,21 +228,21 @@ def _filter_shape(
         params["f_status"] = f.status
     for name in ("kind", "study_type", "evidence_level", "flag_kind"):
         if getattr(f, name):
-            shape.append(name)
+            shape.append((name, None))
             params[f"f_{name}"] = getattr(f, name)
     if f.open_flags is not None:
         shape.append(("open_flags", f.open_flags))
     if f.reviewer is not None:
-        shape.append("reviewer")
+        shape.append(("reviewer", None))
         params["f_reviewer"] = _user_id(session, f.reviewer, "reviewer")
     if f.author is not None:
-        shape.append("author")
+        shape.append(("author", None))
         params["f_author"] = _user_id(session, f.author, "author")
     if f.updated_from is not None:
-        shape.append("updated_from")
+        shape.append(("updated_from", None))
         params["f_updated_from"] = datetime.combine(f.updated_from, time(), tzinfo=UTC)
     if f.updated_to is not None:
-        shape.append("updated_to")
+        shape.append(("updated_to", None))
         end = datetime.combine(f.updated_to + timedelta(days=1), time(), tzinfo=UTC)
         params["f_updated_to"] = end
     if f.text is not None:
@@ -264,8 +265,7 @@ def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnEl
         return bindparam(f"f_{name}", expanding=True)
 
     out: list[ColumnElement[bool]] = []
-    for item in shape:
-        name, arg = item if isinstance(item, tuple) else (item, None)
+    for name, arg in shape:
         if name == "article":
             out.append(c.article_id == bindparam("f_article"))
         elif name == "status":
@@ -295,19 +295,14 @@ def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnEl
         elif name == "text":
             out.append(fulltext_condition(dialect, probe=bool(arg)))
         else:  # pragma: no cover - _filter_shape and this function list the same names
-            raise AssertionError(f"unknown filter shape {item!r}")
+            raise AssertionError(f"unknown filter {name!r}")
     return tuple(out)
 
 
-def claim_conditions(
-    session: Session, filters: ClaimFilter, *, page: bool = False
-) -> list[ColumnElement[bool]]:
-    """WHERE conditions on the claim table for filters, values bound (exports use these).
-
-    page=True shapes them for a keyset page rather than a count (see _unindexed).
-    """
-    shape, params = _filter_shape(session, filters, page=page)
-    return [_bound(c, params) for c in _shaped_conditions(shape, _dialect(session), page)]
+def claim_conditions(session: Session, filters: ClaimFilter) -> list[ColumnElement[bool]]:
+    """WHERE conditions on the claim table for filters, values bound (exports use these)."""
+    shape, params = _filter_shape(session, filters, page=False)
+    return [_bound(c, params) for c in _shaped_conditions(shape, _dialect(session), False)]
 
 
 def _bound(condition: ColumnElement[bool], params: dict[str, Any]) -> ColumnElement[bool]:
@@ -464,13 +459,9 @@ def _page_base() -> Select[Any]:
     )
 
 
-# Rows are built by position (four times cheaper than by name); _page_base selects ClaimRow's
-# fields first, in order, then the sort keys it needs.
+# Rows are built by position (four times cheaper than by name): _page_base selects ClaimRow's
+# fields first, in order (tests/test_queries.py checks), then the sort keys it needs.
 _ROW_FIELDS = len(dataclasses.fields(ClaimRow))
-if [f.name for f in dataclasses.fields(ClaimRow)] != _page_base().selected_columns.keys()[
-    :_ROW_FIELDS
-]:
-    raise RuntimeError("ClaimRow and _page_base() must list the same columns in the same order")
 
 
 def true_if_empty(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
@@ -517,7 +508,7 @@ _FACET_FILTERS = frozenset({"status", "kind", "study_type", "evidence_level", "o
 
 def _facet_shape(shape: Shape) -> bool:
     """True when claim_facet_count alone can count a filter of this shape."""
-    return all((i[0] if isinstance(i, tuple) else i) in _FACET_FILTERS for i in shape)
+    return all(name in _FACET_FILTERS for name, _arg in shape)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -535,8 +526,7 @@ def _count_statement(shape: Shape, dialect: str) -> Select[Any]:
         "evidence_level": c.best_level,
     }
     out: list[ColumnElement[bool]] = []
-    for item in shape:
-        name, arg = item if isinstance(item, tuple) else (item, None)
+    for name, arg in shape:
         if name == "open_flags":
             out.append(c.flagged == bool(arg))
         else:

@@ -9,7 +9,7 @@ so it tokenizes like PostgreSQL's 'simple' configuration) kept in sync by trigge
 PostgreSQL: a GIN index on the same tsvector expression kb.services.queries searches with.
 
 Neither can be described by the SQLModel models, so migrations/env.py keeps them (and the
-keyset indexes, see kb.services.queries.UNMODELLED_SCHEMA_PREFIXES) out of autogenerate.
+keyset indexes, see kb.migrate.UNMODELLED_SCHEMA_PREFIXES) out of autogenerate.
 A later batch migration that recreates the claim table on SQLite drops the triggers with it:
 it must call _create_sqlite_fts() again.
 """

@@ -15,7 +15,7 @@ counter row costs nothing there, while on PostgreSQL every writer would queue on
 deadlock over) the same counter rows.
 
 Like claim_fts, the table and its triggers are not SQLModel objects; migrations/env.py keeps them
-out of autogenerate (kb.services.fulltext.UNMODELLED_SCHEMA_PREFIXES). A later batch migration
+out of autogenerate (kb.migrate.UNMODELLED_SCHEMA_PREFIXES). A later batch migration
 that recreates the claim table on SQLite drops the triggers with it: it must call
 _create_sqlite_facets() again.
 """
