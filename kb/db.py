@@ -93,7 +93,15 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
 def begin_write(session: Session) -> None:
     """Make the session's transaction a write transaction (IMMEDIATE on SQLite).
 
-    Must be called before the session touched the database; services call it first thing.
+    Services call it first thing. Callers (the CLI resolving `--as`, a page loading the user)
+    often read before they call a service, and on SQLite a read transaction that later writes
+    fails at once with "database is locked" when another connection committed in between. So a
+    clean read-only transaction is committed first (nothing is pending: this only releases the
+    read snapshot); a transaction that is already writing, or holds pending changes, is kept.
     """
-    if not session.in_transaction():
-        session.connection(execution_options={WRITE_OPTION: True})
+    if session.in_transaction():
+        options = session.connection().get_execution_options()
+        if options.get(WRITE_OPTION) or session.new or session.dirty or session.deleted:
+            return
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})

@@ -421,3 +421,30 @@ def test_caller_may_read_before_calling_a_service(sqlite_engine: Any) -> None:
         review.start_review(session=theirs, actor=rv, claim_id=b.id, seen_version=1)
         review.start_review(session=mine, actor=actor, claim_id=a.id, seen_version=1)
         assert fresh(mine, a.id).status == "Under Review"
+
+
+def test_every_writing_service_may_follow_a_read(sqlite_engine: Any) -> None:
+    """Services that are not claim transitions (accounts, the library) start their write the
+    same way: a caller's read, then another writer's commit, must not leave them locked out."""
+    from kb.services import references, users
+
+    with Session(sqlite_engine, expire_on_commit=False) as setup:
+        admin = f.user(setup, "admin")
+    n = iter(range(100))
+    writes = [
+        lambda s, who: users.add_user(
+            session=s, actor=who, email=f"new{next(n)}@x.org", role="editor",
+            password="a long enough password",
+        ),
+        lambda s, who: references.import_bib(
+            session=s, actor=who, text=f"@article{{k{next(n)}, title={{T}}, year={{2020}}}}"
+        ),
+    ]  # fmt: skip
+    for write in writes:
+        with (
+            Session(sqlite_engine, expire_on_commit=False) as mine,
+            Session(sqlite_engine, expire_on_commit=False) as theirs,
+        ):
+            actor = mine.exec(select(User).where(User.id == admin.id)).one()  # a read
+            write(theirs, admin)
+            write(mine, actor)  # "database is locked" before begin_write ended the read

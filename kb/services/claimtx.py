@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from sqlmodel import Session, select
 
-from kb.db import WRITE_OPTION, begin_write
+from kb.db import begin_write
 from kb.enums import ReviewStatus
 from kb.errors import NotFound
 from kb.models import Claim, ReviewEvent, User
@@ -24,26 +24,10 @@ from kb.services.events import change_claim, check_version, record_event
 from kb.workflow import Transition, WorkflowAction, check_transition, permission_for
 
 
-def start_write(session: Session) -> None:
-    """Begin a write transaction, ending a clean read-only one the caller left open.
-
-    Callers (the CLI resolving `--as`, a page loading the user) often read before they call a
-    service. On SQLite a read transaction that later writes fails at once with "database is
-    locked" when another connection committed in between, so such a transaction is committed
-    first (nothing is pending, so this only releases the read snapshot).
-    """
-    if session.in_transaction():
-        options = session.connection().get_execution_options()
-        if options.get(WRITE_OPTION) or session.new or session.dirty or session.deleted:
-            return
-        session.commit()
-    begin_write(session)
-
-
 @contextmanager
 def writing(session: Session) -> Iterator[Session]:
     """One write transaction: commit once when the block ends, roll back on any error."""
-    start_write(session)
+    begin_write(session)
     try:
         yield session
         session.commit()
