@@ -26,8 +26,18 @@ def get_article(*, session: Session, slug: str) -> Article:
     return article
 
 
+def status_counts(claims: list[Claim]) -> dict[str, int]:
+    """How many of claims are in each review status (every status present, workflow order)."""
+    counts = dict.fromkeys(_STATUSES, 0)
+    for claim in claims:
+        counts[claim.status] = counts.get(claim.status, 0) + 1
+    return counts
+
+
 def derived_status(counts: dict[str, int]) -> str:
-    """An article is Approved only when every claim is; Under Review when any claim is."""
+    """An article's status from its claims' (DOMAIN.md): Approved only when every claim is;
+    Under Review once any claim is under review or approved; Submitted before that (and with
+    no claims)."""
     total = sum(counts.values())
     if total and counts.get(ReviewStatus.approved.value, 0) == total:
         return ReviewStatus.approved.value

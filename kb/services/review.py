@@ -10,13 +10,12 @@ import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kb.config import get_settings
 from kb.enums import ReviewStatus
-from kb.errors import InvalidInput, NotFound
-from kb.models import Article, Claim, User, utcnow
+from kb.errors import InvalidInput
+from kb.models import Claim, User, utcnow
 from kb.permissions import Action, why_not
 from kb.services.claimtx import apply_transition, begin_claim_action, writing
 from kb.services.users import get_user_by_email
@@ -172,35 +171,3 @@ def due_for_review(*, session: Session, today: date | None = None) -> list[Claim
             .order_by(Claim.next_review_due, Claim.id)  # type: ignore[arg-type]
         )
     )
-
-
-def overall_status(counts: dict[str, int]) -> str:
-    """An article's status from its claim counts: Approved only when every claim is."""
-    total = sum(counts.values())
-    if total and counts.get(ReviewStatus.approved.value, 0) == total:
-        return ReviewStatus.approved.value
-    if counts.get(ReviewStatus.under_review.value, 0):
-        return ReviewStatus.under_review.value
-    return ReviewStatus.submitted.value
-
-
-def article_status(*, session: Session, article_id: int) -> dict[str, Any]:
-    """Claim counts per status and the article's derived status (empty -> Submitted)."""
-    article = session.get(Article, article_id)
-    if article is None:
-        raise NotFound(f"no article {article_id}")
-    rows = session.exec(
-        select(Claim.status, func.count())
-        .where(Claim.article_id == article_id)
-        .group_by(Claim.status)  # type: ignore[arg-type]
-    ).all()
-    counts = {s.value: 0 for s in ReviewStatus}
-    for status, n in rows:
-        counts[status] = int(n)
-    return {
-        "article_id": article_id,
-        "slug": article.slug,
-        "counts": counts,
-        "total": sum(counts.values()),
-        "status": overall_status(counts),
-    }

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.enums import ReviewStatus
 from kb.errors import KBError
 from kb.permissions import Action, why_not
-from kb.services.articles import article_claims, derived_status, set_marker_mapping
+from kb.services.articles import (
+    article_claims,
+    derived_status,
+    set_marker_mapping,
+    status_counts,
+)
 from kb.services.references import list_references
 from kb.ui import state
 from kb.ui.navigation import ARTICLES_PAGE, CLAIM_PAGE
@@ -26,18 +32,17 @@ try:
 except KBError as e:
     st.error(str(e))
     st.stop()
-counts: dict[str, int] = {}
-for c in claims:
-    counts[c.status] = counts.get(c.status, 0) + 1
+counts = status_counts(claims)
 
 st.title(md(article.title or article.slug))
 state.show_flash()
 st.markdown(
     f"{status_badge(derived_status(counts))} · `{article.slug}` · "
-    + " · ".join(f"{status_badge(k)} {v}" for k, v in sorted(counts.items()))
+    + " · ".join(f"{status_badge(k)} {v}" for k, v in counts.items() if v)
 )
 if claims:
-    st.progress(counts.get("Approved", 0) / len(claims), text="share of claims approved")
+    approved = counts[ReviewStatus.approved.value]
+    st.progress(approved / len(claims), text="share of claims approved")
 tab_claims, tab_markers = st.tabs(["Claims", "Marker mapping"])
 with tab_claims:
     section: str | None = None
