@@ -15,7 +15,7 @@ from kb.models import Citation, Claim, Flag, Measure, Reference, ReviewEvent
 from kb.services import references
 from kb.services.articles import set_marker_mapping
 from kb.services.checks import run_checks
-from kb.services.ingest import ingest_article, preview_article
+from kb.services.ingest import decode_article, ingest_article, preview_article
 from tests import factories as f
 
 REPO = Path(__file__).resolve().parents[1]
@@ -221,8 +221,9 @@ def test_broken_article_never_half_ingests(lib: Session) -> None:
 
 
 def test_preview_writes_nothing(lib: Session) -> None:
+    editor = f.user(lib, "editor")
     before = _counts(lib)
-    res = preview_article(session=lib, text=BLOG.read_text(encoding="utf-8"))
+    res = preview_article(session=lib, actor=editor, text=BLOG.read_text(encoding="utf-8"))
     assert res.flags.get("unsupported statement", 0) > 0 and len(res.claims) > 5
     assert _counts(lib) == before
 
@@ -230,8 +231,36 @@ def test_preview_writes_nothing(lib: Session) -> None:
 def test_analyst_cannot_ingest(lib: Session) -> None:
     from kb.errors import PermissionDenied
 
+    analyst = f.user(lib, "analyst")
     with pytest.raises(PermissionDenied):
-        ingest_article(session=lib, actor=f.user(lib, "analyst"), text=BLOG.read_text())
+        ingest_article(session=lib, actor=analyst, text=BLOG.read_text())
+    with pytest.raises(PermissionDenied):  # a preview runs the whole ingestion too
+        preview_article(session=lib, actor=analyst, text=BLOG.read_text())
+
+
+def test_configured_furniture_applies_to_every_caller(
+    lib: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "# Guide\n\nSCS eases leg pain.\n\nSponsored by Acme Devices.\n"
+    editor = f.user(lib, "editor")
+    kept = preview_article(session=lib, actor=editor, text=text)
+    assert [c["text"] for c in kept.claims] == ["SCS eases leg pain.", "Sponsored by Acme Devices."]
+    patterns = tmp_path / "furniture.txt"
+    patterns.write_text("# site lines\nsponsored by .*\n", encoding="utf-8")
+    monkeypatch.setenv("KB_FURNITURE_FILE", str(patterns))
+    cut = preview_article(session=lib, actor=editor, text=text)
+    assert [c["text"] for c in cut.claims] == ["SCS eases leg pain."]
+    saved = ingest_article(session=lib, actor=editor, text=text, slug="furnished")
+    assert [c["text"] for c in saved.claims] == ["SCS eases leg pain."]
+    monkeypatch.setenv("KB_FURNITURE_FILE", str(tmp_path / "missing.txt"))
+    with pytest.raises(InvalidInput, match="KB_FURNITURE_FILE .* does not exist"):
+        preview_article(session=lib, actor=editor, text=text)
+
+
+def test_article_bytes_must_be_utf8() -> None:
+    assert decode_article("\ufeffSCS é".encode(), source="a.md") == "SCS é"
+    with pytest.raises(InvalidInput, match=r"a\.md is not UTF-8 text \(byte offset 4\)"):
+        decode_article("SCS é".encode("latin-1"), source="a.md")
 
 
 def test_cli_ingest_and_map_markers(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,25 +7,14 @@ from pathlib import Path
 import typer
 
 from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, print_json, print_table
-from kb.config import get_settings
 from kb.errors import InvalidInput
 from kb.services import articles as svc
 from kb.services.checks import run_checks
-from kb.services.ingest import IngestResult, ingest_article
+from kb.services.ingest import IngestResult, decode_article, ingest_article
 from kb.services.users import resolve_actor
 
 article_app = typer.Typer(help="Articles: status, claims, marker mapping.", no_args_is_help=True)
 app.add_typer(article_app, name="article")
-
-
-def _furniture() -> list[str] | None:
-    path = get_settings().furniture_file
-    if path is None:
-        return None
-    if not path.is_file():
-        raise InvalidInput(f"KB_FURNITURE_FILE {path} does not exist")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 def _print_ingest(r: IngestResult) -> None:
@@ -69,15 +58,12 @@ def ingest(
     """Ingest an article: claims, citations, measures and automatic flags, all or nothing."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path} is not UTF-8 text (byte offset {exc.start})") from None
+    text = decode_article(path.read_bytes(), source=str(path))
     with data_session() as session:
         actor = resolve_actor(session=session, email=as_)
         result = ingest_article(
             session=session, actor=actor, text=text, title=title, slug=slug,
-            add_missing=add_missing, furniture=_furniture(),
+            add_missing=add_missing,
         )  # fmt: skip
     if json_:
         print_json(result.as_dict())

@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from kb.bibtex import infer_study_type
+from kb.config import get_settings
 from kb.db import begin_write
 from kb.enums import LinkState, ReviewStatus, Stance
 from kb.errors import InvalidInput
@@ -202,6 +203,25 @@ def _marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tu
     return ("ambiguous" if resolved else "none"), {}
 
 
+def configured_furniture() -> list[str] | None:
+    """The site-furniture patterns of KB_FURNITURE_FILE, or None for the built-in list."""
+    path = get_settings().furniture_file
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InvalidInput(f"KB_FURNITURE_FILE {path} does not exist")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def decode_article(data: bytes, *, source: str) -> str:
+    """An uploaded or read article's text: UTF-8 (a BOM is dropped); anything else refused."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{source} is not UTF-8 text (byte offset {exc.start})") from None
+
+
 def plan_article(
     *,
     session: Session,
@@ -211,7 +231,13 @@ def plan_article(
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
 ) -> tuple[ParsedArticle, IngestResult, _Library, dict]:
-    """Parse and resolve an article without writing anything (the preview)."""
+    """Parse and resolve an article without writing anything (the preview).
+
+    furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
+    so the CLI and the web page cut the same lines.
+    """
+    if furniture is None:
+        furniture = configured_furniture()
     parsed = parse_article(text, furniture=furniture, title=title)
     the_title = (title or parsed.title).strip()
     the_slug = slugify(slug or the_title)
@@ -366,17 +392,21 @@ def _reference_ids(session: Session, keys: set[str]) -> dict[str, int]:
 def preview_article(
     *,
     session: Session,
+    actor: User,
     text: str,
     title: str | None = None,
     slug: str | None = None,
     add_missing: bool = False,
     furniture: Sequence[str] | None = None,
 ) -> IngestResult:
-    """What ingest_article would store, flags included, without writing anything."""
+    """What ingest_article would store, flags included, without writing anything.
+
+    The same permission as ingesting: a preview runs the whole ingestion and rolls it back.
+    """
+    require(actor, Action.article_ingest)
     begin_write(session)
     try:
-        preview_user = User(id=None, email="preview@kb.local", role="editor")
-        result = _ingest(session, preview_user, text, title, slug, add_missing, furniture)
+        result = _ingest(session, actor, text, title, slug, add_missing, furniture)
     finally:
         session.rollback()
     result.article_id = None

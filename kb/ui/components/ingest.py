@@ -7,8 +7,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from kb.errors import KBError
 from kb.models import User
-from kb.services.ingest import IngestResult, ingest_article, preview_article
+from kb.services.ingest import IngestResult, decode_article, ingest_article, preview_article
 from kb.ui import state
 from kb.ui.navigation import ARTICLE_PAGE
 from kb.ui.text import md
@@ -54,11 +55,15 @@ def show(*, user: User) -> None:
         "Add printed references the library lacks (marked as taken from the article)",
         key="ing_add",
     )
-    text = upload.getvalue().decode("utf-8", errors="replace") if upload else pasted
+    try:
+        text = decode_article(upload.getvalue(), source=upload.name) if upload else pasted
+    except KBError as e:
+        st.error(md(str(e)))
+        return
     args = {"text": text, "title": title or None, "slug": slug or None, "add_missing": add_missing}
     fingerprint = _fingerprint(*args.values())
     if st.button("Preview", key="ing_preview", disabled=not text.strip()):
-        ok, result = state.attempt(lambda s: preview_article(session=s, **args))  # type: ignore[arg-type]
+        ok, result = state.attempt(lambda s: preview_article(session=s, actor=user, **args))  # type: ignore[arg-type]
         if ok and result is not None:
             st.session_state[PREVIEW] = (fingerprint, result)
     pending = st.session_state.get(PREVIEW)
