@@ -533,3 +533,29 @@ def test_arbitrary_text_raises_only_import_problems(text: str) -> None:
     for statement in article.statements:
         assert statement.text == statement.text.strip() and "  " not in statement.text
         assert 1 <= statement.line <= text.count("\n") + text.count("\r") + 1
+
+
+def test_a_line_that_only_starts_and_ends_in_bold_is_a_statement() -> None:
+    text = (
+        "# Guide\n\n**Warning** opioids are **never** safe with **benzodiazepines**\n\n"
+        "**Treatment options**\n\nSCS eases pain.\n"
+    )
+    parsed = parse_article(text)
+    assert [(s.section, s.text) for s in parsed.statements] == [
+        (None, "Warning opioids are never safe with benzodiazepines"),
+        ("Treatment options", "SCS eases pain."),
+    ]
+
+
+def test_brackets_hold_a_sentence_together_until_they_close() -> None:
+    from kb.ingest.sentences import sentence_spans
+
+    text = "Pain fell (Smith et al. 2009. Fig. 2). It stayed low. Walking helped (see [3. A]."
+    got = [text[a:b] for a, b in sentence_spans(text)]
+    assert got == [
+        "Pain fell (Smith et al. 2009. Fig. 2).",
+        "It stayed low.",
+        "Walking helped (see [3. A].",
+    ]
+    unclosed = "Pain fell (see below. It stayed low. Walking helped."
+    assert [unclosed[a:b] for a, b in sentence_spans(unclosed)] == [unclosed]

@@ -16,7 +16,9 @@ from typing import Literal
 BlockKind = Literal["heading", "paragraph", "item"]
 
 MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*")
-BOLD_LINE = re.compile(r"\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*")
+# A whole line in bold is a heading; a line that merely starts and ends with bold words
+# ("**Warning** opioids are **never** safe with **benzodiazepines**") is not.
+BOLD_LINE = re.compile(r"\s*(\*\*|__)(?P<text>[^*_](?:(?!\1).)*)\1\s*:?\s*")
 LIST_ITEM = re.compile(r"(?P<indent>\s*)(?P<bullet>[-*+•·▪●◦‣–—]|\d{1,3}[.)])\s+(?P<text>\S.*)")
 _RULE = re.compile(r"\s*([-*_])(?:\s*\1){2,}\s*")
 _FENCE = re.compile(r"\s*(```|~~~)")

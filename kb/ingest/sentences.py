@@ -21,8 +21,12 @@ _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9À-ÖØ-
 
 
 def _token_before(text: str, index: int) -> str:
-    match = re.search(r"(\S+)$", text[:index])
-    return match.group(1).lower().lstrip("([\"“‘'") if match else ""
+    # Walks back over the token only: a regex over text[:index] would rescan the paragraph at
+    # every candidate end.
+    begin = index
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:index].lower().lstrip("([\"“‘'")
 
 
 def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
@@ -38,8 +42,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``; whitespace between sentences is left out."""
     spans: list[tuple[int, int]] = []
     start = 0
+    # Bracket depth of text[start:scanned], kept as the scan moves on: recounting from the
+    # sentence start at each candidate end made an unclosed "(" cost quadratic time.
+    depth, scanned = 0, 0
     for match in _END.finditer(text):
-        if _open_parentheses(text, start, match.start()):
+        depth = _depth_after(text, scanned, match.start(), depth)
+        scanned = match.start()
+        if depth > 0:
             continue  # "(StataCorp. 2009, College Station, TX)" is inside one sentence
         following = text[match.end() :].lstrip()[:1]
         if match.group(0).startswith(".") and _is_abbreviation(text, match.start(), following):
@@ -48,19 +57,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if text[start:end].strip():
             spans.append(_trim(text, start, end))
         start = end
+        depth, scanned = 0, end
     if text[start:].strip():
         spans.append(_trim(text, start, len(text)))
     return spans
 
 
-def _open_parentheses(text: str, start: int, end: int) -> bool:
-    depth = 0
+def _depth_after(text: str, start: int, end: int, depth: int) -> int:
+    """Bracket depth after text[start:end], from depth (an unmatched closer counts nothing)."""
     for char in text[start:end]:
         if char in "([":
             depth += 1
         elif char in ")]" and depth:
             depth -= 1
-    return depth > 0
+    return depth
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
