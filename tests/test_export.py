@@ -264,6 +264,24 @@ def test_excel_row_limit_refused_and_nothing_written(
     assert _leftovers(out) == []
 
 
+def test_text_too_long_for_an_excel_cell_is_marked_as_cut(
+    session: Session, kb: corpus.Corpus, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writers, "EXCEL_MAX_TEXT", 120)
+    long_text = "Spinal cord stimulation " * 10  # 240 characters
+    claim = kb.claims[0]
+    claim.text = long_text
+    session.add(claim)
+    session.commit()
+    export_frame(session=session, frame="claims", path=out / "c.xlsx")
+    texts = read_export(out / "c.xlsx", "claims").set_index("claim_id")["text"]
+    cut = texts[claim.id]
+    assert len(cut) == 120 and cut.endswith(writers.EXCEL_CUT_MARK)
+    assert long_text.startswith(cut[: -len(writers.EXCEL_CUT_MARK)])
+    # short texts are untouched
+    assert texts[kb.claims[1].id] == kb.claims[1].text
+
+
 def test_bad_filter_writes_no_file(session: Session, kb: corpus.Corpus, out: Path) -> None:
     with pytest.raises(InvalidInput, match="no article with slug 'nope'"):
         export_frame(

@@ -37,21 +37,6 @@ def pandas_dtype(type_: str) -> Any:
     }[type_]
 
 
-def arrow_type(type_: str) -> pa.DataType:
-    """The Parquet (Arrow) type of a column type: fixed, so every chunk has the same schema."""
-    if type_ in CATEGORIES:
-        return pa.dictionary(pa.int8(), pa.string())
-    return {
-        "int": pa.int64(),
-        "Int": pa.int64(),
-        "float": pa.float64(),
-        "bool": pa.bool_(),
-        "str": pa.string(),
-        "datetime": pa.timestamp("us", tz="UTC"),
-        "date": pa.date32(),
-    }[type_]
-
-
 def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT
 

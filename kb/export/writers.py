@@ -26,6 +26,8 @@ from kb.export.dtypes import coerce, empty_frame
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
 EXCEL_MAX_TEXT = 32_767  # characters in one Excel cell
+# Ends a text cut to fit an Excel cell, so nobody takes the cut text for the whole value.
+EXCEL_CUT_MARK = " [… cut: an Excel cell holds 32,767 characters; export CSV or Parquet for all]"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -125,9 +127,15 @@ def _excel_columns(chunk: pd.DataFrame, frame: str, formats: dict[str, Any]) -> 
             values = s.astype(object).where(s.notna(), None).tolist()
             out.append((values, "boolean", None))
         else:
-            values = [None if pd.isna(v) else str(v)[:EXCEL_MAX_TEXT] for v in s.tolist()]
+            values = [None if pd.isna(v) else _cell_text(str(v)) for v in s.tolist()]
             out.append((values, "string", None))
     return out
+
+
+def _cell_text(text: str) -> str:
+    if len(text) <= EXCEL_MAX_TEXT:
+        return text
+    return text[: EXCEL_MAX_TEXT - len(EXCEL_CUT_MARK)] + EXCEL_CUT_MARK
 
 
 def write_xlsx(sheets: Iterable[tuple[str, Iterable[pd.DataFrame]]], path: Path) -> dict[str, int]:
@@ -184,11 +192,6 @@ def _write_sheet(
                 f"the {frame} export has more than {limit:,} rows, the most an Excel sheet "
                 "holds; export it as CSV or Parquet instead"
             )
-        methods = {
-            "number": sheet.write_number,
-            "string": sheet.write_string,
-            "boolean": sheet.write_boolean,
-        }
         columns = [
             (vals, methods[kind], fmt) for vals, kind, fmt in _excel_columns(chunk, frame, formats)
         ]
