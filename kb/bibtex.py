@@ -340,16 +340,24 @@ def _inherit(
     return merged
 
 
+def expanded_macros(macros: Mapping[str, str] | None) -> dict[str, str]:
+    """Expanded macro text by lower-case name (BibTeX macro names ignore case), months included.
+
+    `macros` holds values in raw_fields form, in definition order, e.g. the `strings` of a
+    library: each may use the ones before it.
+    """
+    known: dict[str, str] = dict(MONTHS)
+    for name, raw in (macros or {}).items():
+        known[name.lower()] = expand_raw(raw, known)[0]
+    return known
+
+
 def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParseResult:
     """Read a .bib text into records and problems; a bad entry is reported, never raised."""
     library = bibtexparser.parse_string(text, parse_stack=[])
     result = BibParseResult()
     problems = result.problems
-    # Expanded macro text by lower-case name (BibTeX macro names ignore case). `macros` holds
-    # values in raw_fields form, e.g. the `strings` of a definitions file read earlier.
-    known: dict[str, str] = dict(MONTHS)
-    for name, raw in (macros or {}).items():
-        known[name.lower()] = expand_raw(raw, known)[0]
+    known = expanded_macros(macros)
     entries: list[Entry] = []
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
@@ -422,12 +430,16 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
 # --------------------------------------------------------------------------- writing
 
 
-def _fields_to_write(record: BibRecord) -> dict[str, str]:
-    """Raw fields, with `studytype` and `retraction` brought in line with the record."""
+def _fields_to_write(record: BibRecord, known: Mapping[str, str]) -> dict[str, str]:
+    """Raw fields, with `studytype` and `retraction` brought in line with the record.
+
+    known: the expanded macros the written file defines (expanded_macros), so a field such as
+    `keywords = kw` is judged by what it says when read back.
+    """
     fields = dict(record.raw_fields)
     # The file keeps what it said unless reading it back would give another study type.
     study = {
-        name: clean_text(expand_raw(fields[name], MONTHS)[0]) or ""
+        name: clean_text(expand_raw(fields[name], known)[0]) or ""
         for name in _STUDY_FIELDS
         if name in fields
     }
@@ -437,7 +449,7 @@ def _fields_to_write(record: BibRecord) -> dict[str, str]:
             fields.pop("studytype", None)  # a guess is not written down; it is guessed again
         else:
             fields["studytype"] = str(record.study_type)
-    written = _retraction(clean_text(expand_raw(fields.get("retraction", ""), MONTHS)[0]))
+    written = _retraction(clean_text(expand_raw(fields.get("retraction", ""), known)[0]))
     if written != record.retraction:
         if record.retraction == RetractionStatus.none:
             fields.pop("retraction", None)
@@ -464,8 +476,9 @@ def render_bib(
     head += [_block("preamble", value) for value in preambles]
     head += [_block("comment", value) for value in comments]
     out = ["\n".join(head) + "\n"] if head else []
+    known = expanded_macros(strings)
     for record in records:
-        fields = _fields_to_write(record)
+        fields = _fields_to_write(record, known)
         if extra_fields is not None:
             fields.update(extra_fields(record))
         lines = [f"@{record.entry_type}{{{record.citekey},"]

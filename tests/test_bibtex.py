@@ -408,6 +408,19 @@ def test_round_trip_of_own_fixtures():
         assert second.strings == first.strings
 
 
+def test_study_type_read_through_a_macro_is_written_back_unchanged():
+    text = """@string{kw = {Randomized Controlled Trial}}
+@article{a, title = {Stimulation for pain}, keywords = kw, year = 2020}
+"""
+    first = parse_bib(text)
+    assert (first.records[0].study_type, first.records[0].study_type_inferred) == ("rct", False)
+    out = render_bib(first.records, strings=first.strings)
+    assert "studytype" not in out  # the keywords say it once read through the macro
+    second = parse_bib(out)
+    assert second.records[0].raw_fields == first.records[0].raw_fields
+    assert second.records[0].content_hash() == first.records[0].content_hash()
+
+
 def test_render_writes_strings_preambles_comments_then_entries():
     text = """@preamble{"\\newcommand{\\noop}[1]{}"}
 @comment{jabref-meta: x;}
