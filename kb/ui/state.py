@@ -100,13 +100,18 @@ def show_flash() -> None:
         getattr(slot, kind)(md(message))
 
 
+def show_error(error: BaseException | str) -> None:
+    """An error message, shown as its exact characters: messages quote what users typed."""
+    st.error(md(str(error)))
+
+
 def attempt(action: Callable[[Session], T]) -> tuple[bool, T | None]:
     """Run action in its own Session; a KBError is shown with st.error. Returns (ok, result)."""
     try:
         with session() as s:
             return True, action(s)
     except KBError as e:
-        st.error(str(e))
+        show_error(e)
         return False, None
 
 
@@ -132,7 +137,7 @@ def require_database() -> None:
     try:
         require_current(engine())
     except KBError as e:
-        st.error(str(e))
+        show_error(e)
         st.stop()
     st.session_state[DB_READY] = True
 
@@ -142,7 +147,7 @@ def require_user(action: Action = Action.read) -> User:
     user = current_user()
     reason = why_not(user, action)
     if user is None or reason is not None:
-        st.error(f"not allowed: {reason}")
+        show_error(f"not allowed: {reason}")
         st.stop()
     assert user is not None
     return user

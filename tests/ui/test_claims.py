@@ -67,7 +67,12 @@ def test_claims_filters_reset_paging_and_bad_filters_show_the_reason(open_app) -
     assert "No claims match." in [i.value for i in at.info]
     at.multiselect(key="claims_status").set_value([]).run()
     at.text_input(key="claims_article").input("no-such-article").run()
-    assert [e.value for e in at.error] == ["no article with slug 'no-such-article'"]
+    assert [plain(e.value) for e in at.error] == ["no article with slug 'no-such-article'"]
+    # What the user typed comes back in the message as text, never as a link or an image.
+    at.text_input(key="claims_article").input("![x](http://evil.example/p.png)").run()
+    (shown,) = [e.value for e in at.error]
+    assert "\\!\\[x\\]\\(http" in shown and "](http" not in shown
+    assert plain(shown) == "no article with slug '![x](http://evil.example/p.png)'"
     at.text_input(key="claims_article").input("").run()
     at.multiselect(key="claims_flag").set_value(["ambiguous citation mapping"]).run()
     assert _caption_with(at, "claims (page").startswith("1-16 of 16")
@@ -125,7 +130,7 @@ def test_approving_a_claim_flagged_meanwhile_shows_the_services_reason(
     other = get_user_by_email(session=db, email="reviewer2@example.org")
     raise_flag(session=db, actor=other, claim_id=claim.id, kind="other", note="check the source")
     at.button(key="review_approve").click().run()
-    assert [e.value for e in at.error] == ["cannot approve: 1 open flag: other"]
+    assert [plain(e.value) for e in at.error] == ["cannot approve: 1 open flag: other"]
     at.run()
     assert at.button(key="review_approve").disabled
     assert at.button(key="review_approve").help == "cannot approve: 1 open flag: other"
@@ -138,8 +143,8 @@ def test_acting_on_a_stale_claim_shows_changed_by_and_reload(open_app, db: Sessi
     edit_claim(session=db, actor=editor, claim_id=claim.id, text="New text.", seen_version=1)
     at.button(key="review_start_review").click().run()
     (error,) = at.error
-    assert f"claim {claim.id} was changed by {email('editor')} at" in error.value
-    assert error.value.endswith("; reload")
+    assert f"claim {claim.id} was changed by {email('editor')} at" in plain(error.value)
+    assert plain(error.value).endswith("; reload")
     at.button(key="review_start_review").click().run()
     assert not at.error
 
@@ -148,7 +153,7 @@ def test_request_changes_needs_a_comment(open_app, db: Session) -> None:
     claim = _claim(db, kind="background", status="Under Review")
     at = open_app("reviewer", "claim.py", **{CLAIM_ID: claim.id})
     at.button(key="review_request_changes").click().run()
-    assert [e.value for e in at.error] == ["cannot request changes: a comment is required"]
+    assert [plain(e.value) for e in at.error] == ["cannot request changes: a comment is required"]
     at.text_area(key="review_comment").input("Cite the registry.")
     at.button(key="review_request_changes").click().run()
     assert not at.error
@@ -175,7 +180,7 @@ def test_flag_without_a_note_is_refused_in_the_dialog(open_app, db: Session) -> 
     at = open_app("editor", "claim.py", **{CLAIM_ID: claim.id})
     at.button(key="flag_open").click().run()
     at.button(key="flag_submit").click().run()
-    assert [e.value for e in at.error] == ["a note is required: say what is wrong"]
+    assert [plain(e.value) for e in at.error] == ["a note is required: say what is wrong"]
 
 
 def test_analyst_may_read_but_not_act(open_app, db: Session) -> None:

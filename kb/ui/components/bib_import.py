@@ -17,8 +17,10 @@ def show_report(report: ImportReport) -> None:
     """Counts, then every problem and possible duplicate."""
     if report.refused:
         st.error(
-            f"Nothing imported: {len(report.problems)} problem(s) in {report.source}. Fix them, "
-            "or tick “skip bad entries” to import the rest."
+            md(
+                f"Nothing imported: {len(report.problems)} problem(s) in {report.source}. "
+                "Fix them, or tick “skip bad entries” to import the rest."
+            )
         )
     elif report.written:
         st.success(md(f"Imported {report.source}."))

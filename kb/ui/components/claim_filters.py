@@ -7,6 +7,7 @@ import streamlit as st
 from kb.enums import STUDY_TYPES, FlagKind, ReviewStatus
 from kb.errors import KBError
 from kb.services.queries import ClaimFilter
+from kb.ui import state
 
 LEVELS = sorted({s.level for s in STUDY_TYPES if s.level is not None})
 
@@ -37,5 +38,5 @@ def show(*, key: str) -> ClaimFilter | None:
             text=text or None,
         )
     except KBError as e:
-        st.error(str(e))
+        state.show_error(e)
         return None

@@ -55,7 +55,7 @@ def show() -> None:
 def _oidc() -> None:
     refused = st.session_state.get(state.AUTH_ERROR)
     if refused:
-        st.error(refused)
+        state.show_error(refused)
         if st.button("Sign out", key="login_oidc_logout"):
             state.sign_out()
             st.logout()
@@ -76,7 +76,7 @@ def _local() -> None:
         with state.session() as s:
             user = authenticate(session=s, email=email, password=password)
     except KBError as e:
-        st.error(str(e))
+        state.show_error(e)
         return
     state.sign_in(user)
     st.rerun()

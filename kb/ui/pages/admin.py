@@ -10,6 +10,7 @@ from kb.permissions import Action
 from kb.security import random_password
 from kb.services.users import add_user, list_users, set_active, set_role
 from kb.ui import state
+from kb.ui.text import md
 
 user = state.require_user(Action.user_manage)
 st.title("Users and roles")
@@ -29,7 +30,7 @@ if add:
         )
     )
     if ok and created is not None:
-        st.success(f"Account {created.email} created. Its password, shown only this once:")
+        st.success(md(f"Account {created.email} created. Its password, shown only this once:"))
         st.code(password, language=None)
 
 ok, users = state.attempt(lambda s: list_users(session=s))

@@ -30,7 +30,7 @@ try:
     with state.session() as s:
         article, claims = article_claims(session=s, slug=slug)
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 counts = status_counts(claims)
 
@@ -49,7 +49,7 @@ with tab_claims:
     for c in claims:
         if c.section != section:
             section = c.section
-            st.subheader(section or "(no section)")
+            st.subheader(md(section or "(no section)"))
         left, mid, right = st.columns([2, 9, 1])
         left.markdown(status_badge(c.status))
         printed = f" [{', '.join(c.markers)}]" if c.markers else ""

@@ -42,7 +42,7 @@ try:
                       Action.flag_dismiss)
         }  # fmt: skip
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 seen = state.seen_version(claim_id, detail["version"])
 

@@ -39,7 +39,7 @@ try:
         page = query_claims(session=s, filters=filters, after=stack[-1], limit=PAGE_SIZE)
         total = count_claims(session=s, filters=filters)
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 first = (len(stack) - 1) * PAGE_SIZE
 shown = f"{first + 1}-{first + len(page.rows)}" if page.rows else "0"

@@ -18,7 +18,7 @@ try:
         levels = dashboard.evidence_levels(session=s)
         weekly = dashboard.approvals_per_week(session=s)
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 
 cols = st.columns(len(by_status) + 1)

@@ -30,7 +30,7 @@ try:
         )
         head = next(iter(chunks), None)
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 st.caption(f"First rows of the {frame} table with these filters:")
 if head is None or head.empty:
@@ -51,7 +51,7 @@ if st.button("Build file", key="export_build", type="primary"):
             )
             st.session_state[FILE] = (fingerprint, name, path.read_bytes(), rows)
     except KBError as e:
-        st.error(str(e))
+        state.show_error(e)
 built = st.session_state.get(FILE)
 if built and built[0] == fingerprint:
     _, name, data, rows = built

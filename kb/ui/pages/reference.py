@@ -22,7 +22,7 @@ try:
     with state.session() as s:
         ref = reference_detail(session=s, citekey=citekey)
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 
 st.title(md(ref["citekey"]))

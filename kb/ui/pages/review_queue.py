@@ -34,7 +34,7 @@ try:
             limit=PAGE_SIZE,
         ).rows
 except KBError as e:
-    st.error(str(e))
+    state.show_error(e)
     st.stop()
 
 cols = st.columns(3)
