@@ -80,3 +80,27 @@ def test_short_password_refused(sqlite_session: Session) -> None:
         svc.add_user(
             session=sqlite_session, actor=None, email="a@example.org", role="editor", password="x"
         )
+
+
+def test_admins_keep_their_own_role_and_the_last_admin_stays(sqlite_session: Session) -> None:
+    s = sqlite_session
+    admin = f.user(s, "admin")
+    with pytest.raises(InvalidInput, match="your own role"):
+        svc.set_role(session=s, actor=admin, email=admin.email, role="editor")
+    # The operator (no actor) may change roles, but not remove the last active admin.
+    with pytest.raises(InvalidInput, match="last active admin"):
+        svc.set_role(session=s, actor=None, email=admin.email, role="editor")
+    with pytest.raises(InvalidInput, match="last active admin"):
+        svc.set_active(session=s, actor=None, email=admin.email, active=False)
+    s.rollback()
+    assert (s.get(User, admin.id).role, s.get(User, admin.id).is_active) == ("admin", True)
+    second = f.user(s, "admin")
+    svc.set_role(session=s, actor=second, email=admin.email, role="editor")
+    assert s.get(User, admin.id).role == "editor"
+    with pytest.raises(InvalidInput, match="last active admin"):
+        svc.set_active(session=s, actor=None, email=second.email, active=False)
+    # Other accounts change freely.
+    editor = f.user(s, "editor")
+    assert svc.set_role(session=s, actor=second, email=editor.email, role="analyst").role == (
+        "analyst"
+    )

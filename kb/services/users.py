@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.db import begin_write
 from kb.enums import Role
@@ -76,13 +76,32 @@ def list_users(*, session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.email)))
 
 
+def _keep_an_admin(session: Session, user: User, *, role: str, active: bool) -> None:
+    """Refuse a change that would leave no active admin to manage accounts from the app."""
+    if user.role != Role.admin.value or not user.is_active:
+        return
+    if role == Role.admin.value and active:
+        return
+    others = session.exec(
+        select(User.id).where(
+            User.role == Role.admin.value, col(User.is_active), User.id != user.id
+        )
+    ).first()
+    if others is None:
+        raise InvalidInput(f"{user.email} is the last active admin; make another admin first")
+
+
 def set_role(*, session: Session, actor: User | None, email: str, role: str) -> User:
-    """Change an account's role."""
+    """Change an account's role (never your own, never the last active admin's)."""
     if actor is not None:
         require(actor, Action.user_manage)
+        if actor.email == normalize_email(email):
+            raise InvalidInput("you cannot change your own role")
     begin_write(session)
     user = get_user_by_email(session=session, email=email)
-    user.role = _role(role).value
+    new_role = _role(role).value
+    _keep_an_admin(session, user, role=new_role, active=user.is_active)
+    user.role = new_role
     session.add(user)
     session.commit()
     return user
@@ -96,6 +115,7 @@ def set_active(*, session: Session, actor: User | None, email: str, active: bool
             raise InvalidInput("you cannot disable your own account")
     begin_write(session)
     user = get_user_by_email(session=session, email=email)
+    _keep_an_admin(session, user, role=user.role, active=active)
     user.is_active = active
     if active:
         user.failed_logins = 0
