@@ -284,17 +284,3 @@ class ReviewEvent(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True)
     )
-
-
-ALL_TABLES = (
-    User,
-    StudyType,
-    Reference,
-    BibBlock,
-    Article,
-    Claim,
-    Citation,
-    Measure,
-    Flag,
-    ReviewEvent,
-)

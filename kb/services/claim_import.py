@@ -13,7 +13,6 @@ whole file (ImportProblem, nothing written); skip_bad=True writes the good rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,37 +23,18 @@ from sqlmodel import Session, col, select
 
 from kb.enums import ClaimKind, LinkState, ReviewStatus, Stance
 from kb.errors import ImportProblem, InvalidInput
+from kb.ingest import guess_kind
 from kb.models import Article, Citation, Claim, Reference, User
 from kb.permissions import Action, require
 from kb.services.checks import check_claims, text_hash
 from kb.services.claimtx import writing
 from kb.services.events import record_event
-from kb.services.evidence import refresh_summary
-
-_guess_kind: Callable[[str], ClaimKind] | None
-try:  # the ingest package's guesser, when it is installed
-    from kb.ingest import guess_kind as _guess_kind
-except ImportError:  # pragma: no cover - fallback for a partial checkout
-    _guess_kind = None
 
 COLUMNS = ("text", "section", "citekeys", "kind", "notes")
 _ALIASES = {"citekey": "citekeys", "citations": "citekeys", "references": "citekeys",
             "note": "notes", "status_notes": "notes", "claim": "text", "statement": "text",
             "heading": "section"}  # fmt: skip
 _SPLIT = re.compile(r"[;,\s]+")
-_NUMBERISH = re.compile(r"\d|\b(?:more|less|fewer|higher|lower|than|versus|vs)\b", re.I)
-_ADVICE = re.compile(r"\b(?:should|recommend\w*|advise\w*)\b", re.I)
-
-
-def guess_kind(text: str) -> str:
-    """finding / recommendation / background (kb.ingest's guesser when available)."""
-    if _guess_kind is not None:
-        return str(_guess_kind(text).value)
-    if _ADVICE.search(text):  # pragma: no cover - only without kb.ingest
-        return ClaimKind.recommendation.value
-    if _NUMBERISH.search(text):  # pragma: no cover
-        return ClaimKind.finding.value
-    return ClaimKind.background.value  # pragma: no cover
 
 
 @dataclass
@@ -162,7 +142,7 @@ def _check_rows(
         seen[text_hash(text)] = number
         section = raw.get("section", "").strip() or None
         notes = raw.get("notes", "").strip() or None
-        good.append(_Row(number, text, section, citekeys, kind or guess_kind(text), notes))
+        good.append(_Row(number, text, section, citekeys, kind or guess_kind(text).value, notes))
     return good, bad
 
 
@@ -244,7 +224,6 @@ def _write(session: Session, actor: User, art: Article, rows: list[_Row]) -> lis
         )  # fmt: skip
     session.flush()
     # The automatic checks flag what an imported claim lacks, as for an ingested article.
+    # (they also store each claim's evidence summary)
     check_claims(session, claims, actor=actor, fresh=True)
-    for claim in claims:
-        refresh_summary(session, claim)
     return [c.id for c in claims if c.id is not None]

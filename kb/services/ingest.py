@@ -230,7 +230,7 @@ def plan_article(
     slug: str | None = None,
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
-) -> tuple[ParsedArticle, IngestResult, _Library, dict]:
+) -> tuple[ParsedArticle, IngestResult, dict]:
     """Parse and resolve an article without writing anything (the preview).
 
     furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
@@ -269,7 +269,7 @@ def plan_article(
         }
         for s in parsed.statements
     ]
-    return parsed, result, library, plan
+    return parsed, result, plan
 
 
 def ingest_article(
@@ -303,7 +303,7 @@ def _ingest(
     add_missing: bool,
     furniture: Sequence[str] | None,
 ) -> IngestResult:
-    parsed, result, _library, plan = plan_article(
+    parsed, result, plan = plan_article(
         session=session, text=text, title=title, slug=slug, furniture=furniture,
         add_missing=add_missing,
     )  # fmt: skip
