@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from kb.enums import SUPPORTING_STANCES, ClaimKind, FlagStatus, ReviewStatus
-from kb.errors import InvalidTransition, PermissionDenied
+from kb.errors import InvalidTransition, KBError, PermissionDenied
 from kb.models import Citation, Claim, Flag, User
 from kb.permissions import Action
 from kb.permissions import why_not as permission_why_not
@@ -214,6 +214,29 @@ def _reasons(
     return found
 
 
+def _refusal(
+    claim: Claim,
+    action: WorkflowAction,
+    actor: User | None,
+    session: Session,
+    comment: str | None,
+    check_inputs: bool,
+    permission: Action | None,
+) -> tuple[type[KBError], str] | None:
+    """Why action is refused on claim (the error to raise and its message), or None."""
+    transition = transition_for(claim.status, action)
+    if permission is None:
+        permission = transition.permission if transition else permission_for(action)
+    denied = permission_why_not(actor, permission, claim)
+    if denied is not None:
+        return PermissionDenied, f"not allowed: {denied}"
+    assert actor is not None
+    reasons = _reasons(claim, action, actor, session, comment, check_inputs)
+    if reasons or transition is None:
+        return InvalidTransition, f"cannot {action.value}: {'; '.join(reasons)}"
+    return None
+
+
 def check_transition(
     claim: Claim,
     action: WorkflowAction,
@@ -221,18 +244,20 @@ def check_transition(
     session: Session,
     *,
     comment: str | None = None,
+    permission: Action | None = None,
 ) -> Transition:
     """The transition action takes from the claim's status; PermissionDenied or
-    InvalidTransition with every reason it is refused."""
+    InvalidTransition with every reason it is refused.
+
+    permission, when given, is the right asked for instead of the transition's own (linking a
+    citation is an edit that needs "link citations").
+    """
+    refused = _refusal(claim, action, actor, session, comment, True, permission)
+    if refused is not None:
+        error, message = refused
+        raise error(message)
     transition = transition_for(claim.status, action)
-    permission = transition.permission if transition else permission_for(action)
-    denied = permission_why_not(actor, permission, claim)
-    if denied is not None:
-        raise PermissionDenied(f"not allowed: {denied}")
-    assert actor is not None
-    reasons = _reasons(claim, action, actor, session, comment, check_inputs=True)
-    if reasons or transition is None:
-        raise InvalidTransition(f"cannot {action.value}: {'; '.join(reasons)}")
+    assert transition is not None
     return transition
 
 
@@ -246,14 +271,8 @@ def why_not(
     check_inputs: bool = True,
 ) -> str | None:
     """The full refusal message check_transition would raise, or None when allowed."""
-    transition = transition_for(claim.status, action)
-    permission = transition.permission if transition else permission_for(action)
-    denied = permission_why_not(actor, permission, claim)
-    if denied is not None:
-        return f"not allowed: {denied}"
-    assert actor is not None
-    reasons = _reasons(claim, action, actor, session, comment, check_inputs)
-    return f"cannot {action.value}: {'; '.join(reasons)}" if reasons else None
+    refused = _refusal(claim, action, actor, session, comment, check_inputs, None)
+    return None if refused is None else refused[1]
 
 
 def available_actions(

@@ -456,3 +456,25 @@ def test_every_writing_service_may_follow_a_read(sqlite_engine: Any) -> None:
             actor = mine.exec(select(User).where(User.id == admin.id)).one()  # a read
             write(theirs, admin)
             write(mine, actor)  # "database is locked" before begin_write ended the read
+
+
+def test_a_narrower_permission_is_the_one_asked_for(
+    session: Session, team: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linking a citation is an edit that needs "link citations", not "edit claims" as well."""
+    from kb import permissions
+    from kb.enums import Role
+    from kb.permissions import Action
+
+    roles = dict(permissions.ROLE_ACTIONS)
+    roles[Role.editor] = roles[Role.editor] - {Action.claim_edit}
+    monkeypatch.setattr(permissions, "ROLE_ACTIONS", roles)
+    s, ed = session, team["editor"]
+    f.reference(s, citekey="costantini2010", study_type="cohort")
+    c = f.claim(s, author=ed, kind="finding")
+    cit = claims.link_citation(
+        session=s, actor=ed, claim_id=c.id, citekey="costantini2010", seen_version=1
+    )
+    assert cit.claim_id == c.id
+    with pytest.raises(PermissionDenied, match="edit claims"):
+        claims.edit_claim(session=s, actor=ed, claim_id=c.id, text="New.", seen_version=2)

@@ -84,7 +84,10 @@ def begin_claim_action(
     claim = lock_claim(session, claim_id)
     require(actor, permission or permission_for(action), claim)
     check_version(session, claim, seen_version)
-    return claim, check_transition(claim, action, actor, session, comment=comment)
+    transition = check_transition(
+        claim, action, actor, session, comment=comment, permission=permission
+    )
+    return claim, transition
 
 
 def apply_transition(
