@@ -225,6 +225,31 @@ def test_merge_moves_citations_and_records_events(sqlite_session: Session) -> No
     assert all("drop2020 moved to keep2020" in (e.comment or "") for e in events)
 
 
+def test_merge_clears_flags_about_the_dropped_reference_and_renames_mappings(
+    sqlite_session: Session,
+) -> None:
+    from kb.models import Article, Claim, Flag
+    from kb.services.retraction import retract_reference
+
+    s = sqlite_session
+    editor = f.user(s, "editor")
+    f.reference(s, citekey="keep2020", doi="10.1/k")
+    drop = f.reference(s, citekey="drop2020", doi="10.1/k")
+    art = f.article(s, marker_map={"1": "drop2020", "2": "other"})
+    c = f.claim(s, art=art, refs=(drop,), stance="supports")
+    retract_reference(session=s, actor=None, citekey="drop2020", status="retracted")
+    open_flags = select(Flag.check_key).where(Flag.claim_id == c.id, Flag.status == "open")
+    assert "retraction:drop2020" in s.exec(open_flags).all()
+    svc.merge_references(session=s, actor=editor, keep="keep2020", drop="drop2020")
+    s.expire_all()
+    # keep2020 is not retracted: the flag about drop2020 is resolved, the summary follows.
+    assert "retraction:drop2020" not in s.exec(open_flags).all()
+    merged = s.get(Claim, c.id)
+    assert merged.open_flag_count == len(s.exec(open_flags).all())
+    assert merged.supporting_count == 1
+    assert s.get(Article, art.id).marker_map == {"1": "keep2020", "2": "other"}
+
+
 def test_merge_needs_permission(sqlite_session: Session) -> None:
     analyst = f.user(sqlite_session, "analyst")
     f.reference(sqlite_session, citekey="k1")

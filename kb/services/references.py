@@ -19,12 +19,13 @@ from sqlmodel import Session, col, select
 
 from kb.bibtex import BibProblem, BibRecord, parse_bib, read_bib_bytes, render_bib
 from kb.db import begin_write
-from kb.enums import STUDY_TYPE_BY_CODE, RetractionStatus
+from kb.enums import STUDY_TYPE_BY_CODE, RetractionStatus, Stance
 from kb.errors import InvalidInput, NotFound
 from kb.models import Article, BibBlock, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
+from kb.services.checks import check_claims
+from kb.services.claimtx import lock_claims
 from kb.services.events import change_claim, record_event
-from kb.services.evidence import refresh_summary
 
 _CHUNK = 500
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -419,7 +420,8 @@ def merge_references(
 
     A claim citing both keeps its KEEP citation; DROP's assessment is carried over only when
     KEEP's was never assessed. The claims' status does not change: the evidence is the same work
-    under another key.
+    under another key. Their automatic checks re-run (a flag about DROP, say its retraction,
+    goes when KEEP gives no cause for it) and marker mappings naming DROP name KEEP.
     """
     if actor is not None:
         require(actor, Action.reference_merge)
@@ -428,38 +430,48 @@ def merge_references(
     begin_write(session)
     keep_ref = get_reference(session=session, citekey=keep)
     drop_ref = get_reference(session=session, citekey=drop)
-    moved: list[int] = []
-    for cit in session.exec(select(Citation).where(Citation.reference_id == drop_ref.id)).all():
-        claim = session.get(Claim, cit.claim_id)
-        assert claim is not None
-        twin = session.exec(
+    moving = session.exec(select(Citation).where(Citation.reference_id == drop_ref.id)).all()
+    claims = lock_claims(session, [c.claim_id for c in moving])
+    twins = {
+        t.claim_id: t
+        for t in session.exec(
             select(Citation).where(
-                Citation.claim_id == cit.claim_id, Citation.reference_id == keep_ref.id
+                Citation.reference_id == keep_ref.id,
+                col(Citation.claim_id).in_([c.claim_id for c in moving]),
             )
-        ).first()
+        )
+    }
+    not_assessed = Stance.not_assessed.value
+    for cit in moving:
+        twin = twins.get(cit.claim_id)
         if twin is None:
             cit.reference_id = keep_ref.id  # type: ignore[assignment]
             session.add(cit)
         else:
-            if twin.stance == "not assessed" and cit.stance != "not assessed":
+            if twin.stance == not_assessed and cit.stance != not_assessed:
                 twin.stance, twin.quote, twin.locator = cit.stance, cit.quote, cit.locator
                 twin.assessed_by, twin.assessed_at = cit.assessed_by, cit.assessed_at
                 session.add(twin)
             session.delete(cit)
-        session.flush()
+    session.flush()
+    comment = f"citation of {drop} moved to {keep} (duplicate references merged)"
+    for claim in claims:
         change_claim(session, claim=claim, actor=actor, seen_version=None)
         record_event(
-            session,
-            claim=claim,
-            actor=actor,
-            action="reference merged",
-            from_status=claim.status,
-            to_status=claim.status,
-            comment=f"citation of {drop} moved to {keep} (duplicate references merged)",
-        )
-        refresh_summary(session, claim)
-        moved.append(claim.id or 0)
+            session, claim=claim, actor=actor, action="reference merged",
+            from_status=claim.status, to_status=claim.status, comment=comment,
+        )  # fmt: skip
+    for article in session.exec(
+        select(Article).where(col(Article.id).in_({c.article_id for c in claims}))
+    ):
+        if drop in article.marker_map.values():
+            article.marker_map = {
+                m: keep if k == drop else k for m, k in article.marker_map.items()
+            }
+            session.add(article)
     session.flush()
     session.execute(delete(Reference).where(col(Reference.id) == drop_ref.id))
+    # Flags and evidence summaries follow the moved citations (no commit inside).
+    check_claims(session, claims, actor=actor)
     session.commit()
-    return {"kept": keep, "removed": drop, "claims": moved}
+    return {"kept": keep, "removed": drop, "claims": [c.id for c in claims]}
