@@ -63,6 +63,12 @@ class RetractionStatus(StrEnum):
     corrected = "corrected"
 
 
+# The retraction statuses that put a claim's support in doubt (flagged, sent back to review).
+DOUBTFUL_RETRACTIONS = frozenset(
+    {RetractionStatus.retracted, RetractionStatus.expression_of_concern}
+)
+
+
 class MeasureKind(StrEnum):
     pre_post = "pre/post means"
     mean_difference = "mean difference"

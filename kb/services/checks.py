@@ -19,12 +19,12 @@ from sqlmodel import Session, col, select
 
 from kb.db import begin_write
 from kb.enums import (
+    DOUBTFUL_RETRACTIONS,
     STUDY_TYPE_BY_CODE,
     SUPPORTING_STANCES,
     ClaimKind,
     FlagKind,
     FlagStatus,
-    RetractionStatus,
 )
 from kb.errors import NotFound
 from kb.ingest import is_check_worthy
@@ -36,7 +36,6 @@ from kb.services.events import record_event
 from kb.services.evidence import refresh_summaries
 
 _CHUNK = 500
-_PROPAGATING = {RetractionStatus.retracted.value, RetractionStatus.expression_of_concern.value}
 _MEASURE_COLUMNS = {c.name for c in Measure.__table__.columns} - {"id", "claim_id"}  # type: ignore[attr-defined]
 
 
@@ -149,7 +148,7 @@ def _wanted(
                 )
     for c in cited:
         # Same key as kb.services.retraction, so a re-run keeps the flag it raised.
-        if c.retraction in _PROPAGATING:
+        if c.retraction in DOUBTFUL_RETRACTIONS:
             want[f"retraction:{c.citekey}"] = (
                 FlagKind.retracted_source,
                 f"Cited reference {c.citekey} is marked {c.retraction}.",

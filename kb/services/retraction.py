@@ -9,20 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kb.choices import choose
-from kb.enums import FlagKind, FlagStatus, RetractionStatus
+from kb.enums import DOUBTFUL_RETRACTIONS, FlagKind, FlagStatus, RetractionStatus
 from kb.errors import NotFound
 from kb.models import Citation, Flag, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.claimtx import apply_transition, lock_claims, writing
-from kb.services.evidence import refresh_summary
+from kb.services.evidence import refresh_summaries
 from kb.services.flags import add_flag
 from kb.workflow import WorkflowAction, transition_for
-
-# The statuses that put a claim's support in doubt.
-PROPAGATING = frozenset({RetractionStatus.retracted, RetractionStatus.expression_of_concern})
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def retract_reference(
         ref.updated_at = utcnow()
         session.add(ref)
         result = RetractionResult(citekey=ref.citekey, status=new_status.value)
-        if changed and new_status in PROPAGATING:
+        if changed and new_status in DOUBTFUL_RETRACTIONS:
             _propagate(session, actor=actor, ref=ref, status=new_status, result=result)
     return result
 
@@ -85,20 +82,24 @@ def _propagate(
         f": {ref.retraction_note}" if ref.retraction_note else ""
     )
     check_key = f"retraction:{ref.citekey}"
-    for claim in lock_claims(session, list(claim_ids)):
+    claims = lock_claims(session, list(claim_ids))
+    # One query for the claims already flagged for this reference (a re-run of the checks).
+    flagged = set(
+        session.exec(
+            select(Flag.claim_id).where(
+                col(Flag.claim_id).in_([c.id for c in claims]),
+                Flag.check_key == check_key,
+                Flag.status == FlagStatus.open.value,
+            )
+        )
+    )
+    for claim in claims:
         transition = transition_for(claim.status, WorkflowAction.retract)
         assert transition is not None, "every status has a retract row"
         if transition.target.value != claim.status:
             result.reopened.append(claim.id or 0)
         apply_transition(session, claim=claim, actor=actor, transition=transition, comment=reason)
-        already = session.exec(
-            select(Flag.id).where(
-                Flag.claim_id == claim.id,
-                Flag.check_key == check_key,
-                Flag.status == FlagStatus.open.value,
-            )
-        ).first()
-        if already is None:
+        if claim.id not in flagged:
             add_flag(
                 session,
                 claim=claim,
@@ -107,5 +108,5 @@ def _propagate(
                 note=reason,
                 check_key=check_key,
             )
-        refresh_summary(session, claim)
         result.flagged.append(claim.id or 0)
+    refresh_summaries(session, claims)
