@@ -478,3 +478,20 @@ def test_a_narrower_permission_is_the_one_asked_for(
     assert cit.claim_id == c.id
     with pytest.raises(PermissionDenied, match="edit claims"):
         claims.edit_claim(session=s, actor=ed, claim_id=c.id, text="New.", seen_version=2)
+
+
+def test_marker_choices_are_the_articles_references_plus_a_bounded_search(
+    session: Session,
+) -> None:
+    for i in range(30):
+        f.reference(session, citekey=f"walk{i:02d}", title=f"Walking study {i}")
+    f.reference(session, citekey="printed1", title="Printed one")
+    art = f.article(
+        session,
+        reference_list=[{"citekey": "printed1"}, {"citekey": None}],
+        marker_map={"2": "walk07"},
+    )
+    assert articles.marker_choices(session=session, article=art) == ["printed1", "walk07"]
+    found = articles.marker_choices(session=session, article=art, search="walk")
+    assert len(found) == 2 + 20 - 1  # 20 matches at most, walk07 among them
+    assert {"printed1", "walk07", "walk00"} <= set(found)

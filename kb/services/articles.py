@@ -13,6 +13,7 @@ from kb.models import Article, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
 from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.services.references import list_references
 from kb.workflow import WorkflowAction
 
 _STATUSES = [s.value for s in ReviewStatus]
@@ -88,6 +89,20 @@ def article_claims(*, session: Session, slug: str) -> tuple[Article, list[Claim]
         select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.position))
     ).all()
     return article, list(claims)
+
+
+def marker_choices(*, session: Session, article: Article, search: str | None = None) -> list[str]:
+    """Citekeys to offer for an article's markers: the references its printed list resolved to,
+    the ones mapped now and, with search, up to 20 library references matching it.
+
+    Bounded whatever the library's size (a selectbox of every reference is not).
+    """
+    keys = {e.get("citekey") for e in article.reference_list or [] if isinstance(e, dict)}
+    keys |= set((article.marker_map or {}).values())
+    if search and search.strip():
+        found = list_references(session=session, search=search, limit=20)
+        keys |= {r["citekey"] for r in found}
+    return sorted(k for k in keys if k)
 
 
 def set_marker_mapping(

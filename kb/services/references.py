@@ -384,13 +384,15 @@ def list_references(
     if study_type is not None and study_type not in STUDY_TYPE_BY_CODE:
         allowed = ", ".join(STUDY_TYPE_BY_CODE)
         raise InvalidInput(f"unknown study type {study_type!r}: choose one of {allowed}")
-    counts = (
-        select(Citation.reference_id, func.count().label("n"))
-        .group_by(col(Citation.reference_id))
-        .subquery()
+    # Counted per listed reference (an index lookup each), never by grouping every citation:
+    # a search for 20 references must not read 1.5 million citations first.
+    n = (
+        select(func.count())
+        .select_from(Citation)
+        .where(Citation.reference_id == Reference.id)
+        .scalar_subquery()
     )
-    n = func.coalesce(counts.c.n, 0)
-    query = select(Reference, n).outerjoin(counts, counts.c.reference_id == Reference.id)
+    query = select(Reference, n)
     if study_type:
         query = query.where(Reference.study_type == study_type)
     if uncited:

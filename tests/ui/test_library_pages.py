@@ -56,6 +56,9 @@ def test_articles_list_shows_status_counts_and_opens_an_article(open_app) -> Non
 def test_editor_maps_an_ambiguous_marker(open_app, db: Session) -> None:
     at = open_app("editor", "article.py", **{ARTICLE: SLUG})
     assert at.button(key="markers_save").disabled  # nothing chosen yet
+    # The choices are the article's own resolved references; others are found by search.
+    assert "ozcaneksi2016denervation" not in at.selectbox(key="marker_1").options
+    at.text_input(key="markers_search").input("ozcaneksi").run()
     at.selectbox(key="marker_1").set_value("ozcaneksi2016denervation").run()
     at.button(key="markers_save").click().run()
     assert not at.error, [e.value for e in at.error]

@@ -10,10 +10,10 @@ from kb.permissions import Action, why_not
 from kb.services.articles import (
     article_claims,
     derived_status,
+    marker_choices,
     set_marker_mapping,
     status_counts,
 )
-from kb.services.references import list_references
 from kb.ui import state
 from kb.ui.navigation import ARTICLES_PAGE, CLAIM_PAGE
 from kb.ui.text import md, status_badge
@@ -69,8 +69,15 @@ with tab_markers:
             "tell (five markers, three printed references): map them here."
         )
         reason = why_not(user, Action.article_map_markers)
-        _, refs = state.attempt(lambda s: list_references(session=s))
-        keys = [UNMAPPED] + [r["citekey"] for r in refs or []]
+        search = st.text_input(
+            "Find another library reference (citekey, title, DOI or PMID)",
+            key="markers_search",
+            disabled=reason is not None,
+        )
+        _, found = state.attempt(
+            lambda s: marker_choices(session=s, article=article, search=search)
+        )
+        keys = [UNMAPPED, *(found or [])]
         chosen: dict[str, str] = {}
         for m in markers:
             default = keys.index(current[m]) if current.get(m) in keys else 0
