@@ -138,6 +138,8 @@ class BibBlock(SQLModel, table=True):
 
 class Article(SQLModel, table=True):
     __tablename__ = "article"
+    # The Articles page lists the most recently updated first (migration 0004).
+    __table_args__ = (Index("ix_article_updated", "updated_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(200), nullable=False, unique=True))

@@ -495,3 +495,25 @@ def test_marker_choices_are_the_articles_references_plus_a_bounded_search(
     found = articles.marker_choices(session=session, article=art, search="walk")
     assert len(found) == 2 + 20 - 1  # 20 matches at most, walk07 among them
     assert {"printed1", "walk07", "walk00"} <= set(found)
+
+
+def test_article_list_searches_limits_and_counts_only_what_it_lists(session: Session) -> None:
+    knee = f.article(session, slug="knee-pain", title="Knee pain")
+    back = f.article(session, slug="back-care", title="Caring for the BACK")
+    f.claim(session, art=knee, status="Approved")
+    f.claim(session, art=back, status="Submitted")
+    f.claim(session, art=back, status="Under Review")
+    rows = {r["slug"]: r for r in articles.list_articles(session=session)}
+    assert {s: rows[s]["status"] for s in ("knee-pain", "back-care")} == {
+        "knee-pain": "Approved", "back-care": "Under Review",
+    }  # fmt: skip
+    found = articles.list_articles(session=session, search="back")
+    assert [(r["slug"], r["claims"], r["Under Review"]) for r in found] == [("back-care", 2, 1)]
+    assert articles.count_articles(session=session, search="  BaCk ") == 1
+    assert articles.count_articles(session=session) == len(rows)
+    newest = articles.list_articles(session=session, limit=1)
+    assert (
+        len(newest) == 1
+        and newest[0]["slug"]
+        == max(rows.values(), key=lambda r: (r["updated_at"], r["id"]))["slug"]
+    )

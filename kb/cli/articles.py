@@ -92,10 +92,14 @@ def check(
 
 
 @article_app.command("list")
-def article_list(json_: bool = JSON_OPTION) -> None:
+def article_list(
+    search: str | None = typer.Option(None, "--search", help="Only slugs/titles containing this."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many (newest)."),
+    json_: bool = JSON_OPTION,
+) -> None:
     """Articles with their claims per status and derived status."""
     with data_session() as session:
-        rows = svc.list_articles(session=session)
+        rows = svc.list_articles(session=session, search=search, limit=limit)
     if json_:
         print_json(rows)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from kb.enums import LinkState, ReviewStatus
@@ -47,25 +47,52 @@ def derived_status(counts: dict[str, int]) -> str:
     return ReviewStatus.submitted.value
 
 
-def list_articles(*, session: Session) -> list[dict[str, Any]]:
-    """Every article with its claim counts per status and its derived status."""
+def _article_search(search: str | None) -> Any:
+    """A condition on Article for a case-insensitive search of slug and title (None: all)."""
+    if not search or not search.strip():
+        return None
+    like = f"%{search.strip().casefold()}%"
+    return or_(func.lower(Article.slug).like(like), func.lower(Article.title).like(like))
+
+
+def count_articles(*, session: Session, search: str | None = None) -> int:
+    """How many articles list_articles would list without a limit."""
+    query = select(func.count()).select_from(Article)
+    condition = _article_search(search)
+    if condition is not None:
+        query = query.where(condition)
+    return int(session.exec(query).one())
+
+
+def list_articles(
+    *, session: Session, search: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Articles (most recently updated first; matching search in slug or title; at most limit)
+    with their claim counts per status, open flags and derived status.
+
+    Claims are counted for the listed articles only, not for the whole catalogue.
+    """
+    query = select(Article).order_by(col(Article.updated_at).desc(), col(Article.id).desc())
+    condition = _article_search(search)
+    if condition is not None:
+        query = query.where(condition)
+    if limit is not None:
+        query = query.limit(limit)
+    listed = list(session.exec(query))
+    ids = [a.id for a in listed]
     counts: dict[int, dict[str, int]] = {}
-    rows = session.exec(
-        select(Claim.article_id, Claim.status, func.count()).group_by(
-            col(Claim.article_id), col(Claim.status)
+    flags: dict[int, int] = {}
+    if ids:
+        rows = session.exec(
+            select(Claim.article_id, Claim.status, func.count(), func.sum(Claim.open_flag_count))
+            .where(col(Claim.article_id).in_(ids))
+            .group_by(col(Claim.article_id), col(Claim.status))
         )
-    )
-    for article_id, status, n in rows:
-        counts.setdefault(article_id, {})[status] = int(n)
-    flags = dict(
-        session.exec(
-            select(Claim.article_id, func.sum(Claim.open_flag_count)).group_by(
-                col(Claim.article_id)
-            )
-        ).all()
-    )
+        for article_id, status, n, open_flags in rows:
+            counts.setdefault(article_id, {})[status] = int(n)
+            flags[article_id] = flags.get(article_id, 0) + int(open_flags or 0)
     out = []
-    for a in session.exec(select(Article).order_by(col(Article.updated_at).desc())):
+    for a in listed:
         c = {s: counts.get(a.id or 0, {}).get(s, 0) for s in _STATUSES}
         out.append(
             {
@@ -74,7 +101,7 @@ def list_articles(*, session: Session) -> list[dict[str, Any]]:
                 "title": a.title,
                 "claims": sum(c.values()),
                 **c,
-                "open_flags": int(flags.get(a.id or 0) or 0),
+                "open_flags": flags.get(a.id or 0, 0),
                 "status": derived_status(c),
                 "updated_at": a.updated_at,
             }

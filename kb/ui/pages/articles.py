@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.permissions import Action, why_not
-from kb.services.articles import list_articles
+from kb.services.articles import count_articles, list_articles
 from kb.ui import state
 from kb.ui.components import charts, ingest
 from kb.ui.navigation import ARTICLE_PAGE
@@ -19,18 +19,18 @@ st.title("Articles")
 state.show_flash()
 tab_list, tab_new = st.tabs(["Articles", "New article"])
 with tab_list:
-    ok, rows = state.attempt(lambda s: list_articles(session=s))
-    articles = rows or []
-    query = st.text_input("Filter by title or slug", key="articles_q").strip().casefold()
-    if query:
-        articles = [
-            a for a in articles if query in a["slug"] or query in str(a["title"]).casefold()
-        ]
-    if not articles:
-        st.info("No articles yet.")
+    query = st.text_input("Filter by title or slug", key="articles_q")
+    ok, found = state.attempt(
+        lambda s: (
+            list_articles(session=s, search=query, limit=SHOWN),
+            count_articles(session=s, search=query),
+        )
+    )
+    shown, total = found or ([], 0)
+    if not shown:
+        st.info("No article matches." if query.strip() else "No articles yet.")
     else:
-        shown = articles[:SHOWN]
-        st.caption(f"{len(articles)} articles; the {len(shown)} most recently updated below.")
+        st.caption(f"{total:,} articles; the {len(shown)} most recently updated below.")
         charts.article_status_bars(shown)
         table = pd.DataFrame(shown).drop(columns=["id"])
         event = st.dataframe(
