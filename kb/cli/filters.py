@@ -25,7 +25,8 @@ TO = typer.Option(None, "--updated-to", help="Changed on or before YYYY-MM-DD.")
 TEXT = typer.Option(None, "--text", "-q", help="Words the claim text contains (all of them).")
 
 
-def _date(value: str | None, option: str) -> date | None:
+def parse_date(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value (None when not given), or InvalidInput naming the option."""
     if not value:
         return None
     try:
@@ -68,7 +69,7 @@ def filter_options(
         open_flags=open_flags,
         reviewer=reviewer,
         author=author,
-        updated_from=_date(updated_from, "--updated-from"),
-        updated_to=_date(updated_to, "--updated-to"),
+        updated_from=parse_date(updated_from, "--updated-from"),
+        updated_to=parse_date(updated_to, "--updated-to"),
         text=text,
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 
 from kb.cli.app import (
@@ -16,8 +14,9 @@ from kb.cli.app import (
     print_table,
 )
 from kb.cli.claims import claim_row, report
+from kb.cli.filters import parse_date
 from kb.services import review as svc
-from kb.services.users import resolve_actor
+from kb.services.users import normalize_email, resolve_actor
 
 review_app = typer.Typer(
     help="Review claims: start, approve, request changes, reopen, assign; what is due.",
@@ -119,7 +118,7 @@ def review_assign(
         claim = svc.assign_reviewer(
             session=session, actor=actor, claim_id=claim_id, assignee_email=to, seen_version=seen
         )
-    report(claim, json_, f"assigned to {to.strip().lower()}")
+    report(claim, json_, f"assigned to {normalize_email(to)}")
 
 
 @review_app.command("due")
@@ -130,12 +129,7 @@ def review_due(
     json_: bool = JSON_OPTION,
 ) -> None:
     """List Approved claims due for re-review (next review date today or earlier)."""
-    from kb.errors import InvalidInput
-
-    try:
-        day = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise InvalidInput(f"--today {today!r} is not a date (YYYY-MM-DD)") from None
+    day = parse_date(today, "--today")
     with data_session() as session:
         rows = [claim_row(c) for c in svc.due_for_review(session=session, today=day)]
     if json_:

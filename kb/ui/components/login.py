@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.errors import KBError
-from kb.services.users import authenticate, get_user_by_email
+from kb.errors import AuthenticationFailed, KBError
+from kb.services.users import authenticate, resolve_actor
 from kb.ui import state
 
 
@@ -30,14 +30,14 @@ def sync_identity() -> None:
     email = str(st.user.get("email") or "")
     try:
         with state.session() as s:
-            user = get_user_by_email(session=s, email=email)
+            user = resolve_actor(session=s, email=email)
+    except AuthenticationFailed as e:  # a disabled account
+        st.session_state[state.AUTH_ERROR] = f"{e}; ask an admin"
+        return
     except KBError:
         st.session_state[state.AUTH_ERROR] = (
             f"{email or 'this identity'} has no kb account; ask an admin to add it"
         )
-        return
-    if not user.is_active:
-        st.session_state[state.AUTH_ERROR] = f"account {user.email} is disabled; ask an admin"
         return
     st.session_state.pop(state.AUTH_ERROR, None)
     state.sign_in(user)
