@@ -15,6 +15,8 @@ from sqlmodel import Session
 from kb import __version__
 from kb.db import make_engine
 from kb.migrate import require_current
+from kb.models import User
+from kb.services.users import resolve_actor
 
 app = typer.Typer(
     name="kb",
@@ -36,6 +38,11 @@ def engine_for_data() -> Engine:
     engine = make_engine()
     require_current(engine)
     return engine
+
+
+def optional_actor(session: Session, email: str | None) -> User | None:
+    """The account of --as EMAIL, or None (the local operator) when --as was not given."""
+    return resolve_actor(session=session, email=email) if email else None
 
 
 @contextmanager

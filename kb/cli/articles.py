@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, print_json, print_table
+from kb.cli.app import (
+    AS_OPTION,
+    JSON_OPTION,
+    app,
+    data_session,
+    optional_actor,
+    print_json,
+    print_table,
+)
 from kb.errors import InvalidInput
 from kb.services import articles as svc
 from kb.services.checks import run_checks
@@ -79,7 +87,7 @@ def check(
 ) -> None:
     """Re-run the automatic checks; no duplicate flags, gone causes resolved."""
     with data_session() as session:
-        actor = resolve_actor(session=session, email=as_) if as_ else None
+        actor = optional_actor(session, as_)
         report = run_checks(session=session, actor=actor, article_slug=article)
     if json_:
         print_json(report.as_dict())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, print_json
+from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, optional_actor, print_json
 from kb.cli.filters import (
     ARTICLE,
     AUTHOR,
@@ -73,7 +73,7 @@ def _register(frame: str) -> None:
             updated_from, updated_to, text,
         )  # fmt: skip
         with data_session() as session:
-            actor = users_svc.resolve_actor(session=session, email=as_) if as_ else None
+            actor = optional_actor(session, as_)
             rows = export_frame(
                 session=session, frame=frame, path=output, fmt=fmt, filters=filters,
                 actor=actor, bom=bom,
@@ -115,7 +115,7 @@ def export_bundle_cmd(
         updated_from, updated_to, text,
     )  # fmt: skip
     with data_session() as session:
-        actor = users_svc.resolve_actor(session=session, email=as_) if as_ else None
+        actor = optional_actor(session, as_)
         counts = export_bundle(session=session, path=output, filters=filters, actor=actor)
     if json_:
         print_json({"path": str(output), "rows": counts})

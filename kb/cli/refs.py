@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import JSON_OPTION, app, data_session, print_json, print_table
+from kb.cli.app import JSON_OPTION, app, data_session, optional_actor, print_json, print_table
 from kb.errors import InvalidInput
 from kb.services import references as svc
 from kb.services.references import ImportReport
-from kb.services.users import resolve_actor
 
 refs_app = typer.Typer(
     help="Import, export and inspect the reference library.", no_args_is_help=True
@@ -57,7 +56,7 @@ def refs_import(
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     with data_session() as session:
-        actor = resolve_actor(session=session, email=as_) if as_ else None
+        actor = optional_actor(session, as_)
         report = svc.import_bib(
             session=session,
             actor=actor,
@@ -152,7 +151,7 @@ def refs_merge(
 ) -> None:
     """Merge two references that are the same work."""
     with data_session() as session:
-        actor = resolve_actor(session=session, email=as_) if as_ else None
+        actor = optional_actor(session, as_)
         result = svc.merge_references(session=session, actor=actor, keep=keep, drop=drop)
     typer.echo(f"merged {drop} into {keep}: {len(result['claims'])} claim(s) updated")
 
@@ -170,7 +169,7 @@ def refs_retract(
     from kb.services.retraction import retract_reference
 
     with data_session() as session:
-        actor = resolve_actor(session=session, email=as_) if as_ else None
+        actor = optional_actor(session, as_)
         result = retract_reference(
             session=session, actor=actor, citekey=citekey, status=status, note=note
         )

@@ -27,6 +27,17 @@ def _row(u: User) -> dict[str, object]:
     }
 
 
+def _password(from_stdin: bool) -> tuple[str, str | None]:
+    """(password, the same if generated here): read from stdin, or a random one to print."""
+    if not from_stdin:
+        generated = random_password()
+        return generated, generated
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InvalidInput("no password on standard input")
+    return password, None
+
+
 @user_app.command("add")
 def user_add(
     email: str = typer.Argument(..., help="Email address (the login)."),
@@ -38,13 +49,7 @@ def user_add(
     json_: bool = JSON_OPTION,
 ) -> None:
     """Create an account. Without --password-stdin a random password is printed once."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            raise InvalidInput("no password on standard input")
-        generated = None
-    else:
-        password = generated = random_password()
+    password, generated = _password(password_stdin)
     with data_session() as session:
         user = svc.add_user(
             session=session, actor=None, email=email, role=role, password=password, name=name
@@ -104,13 +109,7 @@ def user_set_password(
     ),
 ) -> None:
     """Set a new password (a random one is printed once unless given on stdin)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            raise InvalidInput("no password on standard input")
-        generated = None
-    else:
-        password = generated = random_password()
+    password, generated = _password(password_stdin)
     with data_session() as session:
         user = svc.set_password(session=session, actor=None, email=email, password=password)
         typer.echo(f"password of {user.email} changed")
