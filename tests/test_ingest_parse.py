@@ -559,3 +559,22 @@ def test_brackets_hold_a_sentence_together_until_they_close() -> None:
     ]
     unclosed = "Pain fell (see below. It stayed low. Walking helped."
     assert [unclosed[a:b] for a, b in sentence_spans(unclosed)] == [unclosed]
+
+
+def test_marker_range_problems_say_what_is_wrong() -> None:
+    from kb.ingest.markers import expand
+
+    assert expand("5-3") == (
+        ["5", "3"],
+        ["marker range '5-3' is not ascending; read as two numbers"],
+    )
+    numbers, problems = expand("1-500")
+    assert numbers == ["1", "500"]
+    assert problems == ["marker range '1-500' spans more than 200 references; read as two numbers"]
+    assert expand("2-4") == (["2", "3", "4"], [])
+
+
+def test_a_code_block_is_reported_once() -> None:
+    parsed = parse_article("# Guide\n\nSCS eases pain.\n\n```\nx = 1\n```\n\nWalking helps.\n")
+    assert [w for w in parsed.warnings if "code block" in w] == ["line 5: code block skipped"]
+    assert [s.text for s in parsed.statements] == ["SCS eases pain.", "Walking helps."]

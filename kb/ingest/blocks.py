@@ -90,7 +90,8 @@ def build_blocks(
         if _FENCE.match(raw):
             in_fence = not in_fence
             current = None
-            warnings.append(f"line {number}: code block skipped")
+            if in_fence:  # said once, where the block opens
+                warnings.append(f"line {number}: code block skipped")
             continue
         if in_fence:
             continue

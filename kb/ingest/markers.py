@@ -81,7 +81,8 @@ def expand(number_list: str) -> tuple[list[str], list[str]]:
             if low <= high and high - low <= _MAX_RANGE:
                 numbers.extend(str(n) for n in range(low, high + 1))
                 continue
-            problems.append(f"marker range {item.strip()!r} is not ascending; read as two numbers")
+            why = "is not ascending" if low > high else f"spans more than {_MAX_RANGE} references"
+            problems.append(f"marker range {item.strip()!r} {why}; read as two numbers")
             numbers.extend([str(low), str(high)])
         elif bounds:
             numbers.append(str(int(bounds[0])))
@@ -89,7 +90,9 @@ def expand(number_list: str) -> tuple[list[str], list[str]]:
 
 
 def _word_before(text: str, index: int) -> str:
-    match = re.search(r"([^\W\d_]+)\W*$", text[:index])
+    # A window, not text[:index]: searching everything before each marker made long
+    # paragraphs with many markers quadratic.
+    match = re.search(r"([^\W\d_]+)\W*$", text[max(0, index - 200) : index])
     return match.group(1).lower() if match else ""
 
 
