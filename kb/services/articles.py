@@ -154,12 +154,15 @@ def set_marker_mapping(
                 f"marker(s) {', '.join(unknown)} do not appear in article {slug} "
                 f"(its markers: {shown})"
             )
-        refs: dict[str, Reference] = {}
-        for key in set(mapping.values()):
-            ref = session.exec(select(Reference).where(Reference.citekey == key)).first()
-            if ref is None:
-                raise NotFound(f"no reference with citekey {key!r} (import it or add it first)")
-            refs[key] = ref
+        refs = {
+            r.citekey: r
+            for r in session.exec(
+                select(Reference).where(col(Reference.citekey).in_(set(mapping.values())))
+            )
+        }
+        missing = sorted(set(mapping.values()) - set(refs))
+        if missing:
+            raise NotFound(f"no reference with citekey {missing[0]!r} (import it or add it first)")
         old_map = dict(article.marker_map or {})
         carrying = sorted(c.id for c in claims if c.id and set(c.markers or []) & set(mapping))
         changed: list[Claim] = []

@@ -30,14 +30,8 @@ from kb.models import (
 from kb.permissions import Action
 from kb.services.checks import check_claims, text_hash
 from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.services.references import get_reference
 from kb.workflow import EventAction, WorkflowAction
-
-
-def _reference(session: Session, citekey: str) -> Reference:
-    ref = session.exec(select(Reference).where(Reference.citekey == citekey.strip())).first()
-    if ref is None:
-        raise NotFound(f"no reference with citekey {citekey.strip()!r}")
-    return ref
 
 
 def _citation(session: Session, claim: Claim, ref: Reference) -> Citation | None:
@@ -107,7 +101,7 @@ def link_citation(
             action=WorkflowAction.edit,
             permission=Action.citation_link,
         )
-        ref = _reference(session, citekey)
+        ref = get_reference(session=session, citekey=citekey)
         if _citation(session, claim, ref) is not None:
             raise InvalidInput(f"claim {claim_id} already cites {ref.citekey}")
         marker = marker.strip() if marker and marker.strip() else None
@@ -142,7 +136,7 @@ def unlink_citation(
             action=WorkflowAction.edit,
             permission=Action.citation_link,
         )
-        ref = _reference(session, citekey)
+        ref = get_reference(session=session, citekey=citekey)
         citation = _citation(session, claim, ref)
         if citation is None:
             raise InvalidInput(f"claim {claim_id} does not cite {ref.citekey}")
@@ -181,7 +175,7 @@ def assess_stance(
             seen_version=seen_version,
             action=WorkflowAction.assess,
         )
-        ref = _reference(session, citekey)
+        ref = get_reference(session=session, citekey=citekey)
         citation = _citation(session, claim, ref)
         if citation is None:
             raise InvalidInput(f"claim {claim_id} does not cite {ref.citekey}; link it first")

@@ -303,7 +303,8 @@ def export_bib(*, session: Session) -> str:
 
 
 def get_reference(*, session: Session, citekey: str) -> Reference:
-    """The reference with this citekey, or NotFound."""
+    """The reference with this citekey (surrounding spaces ignored), or NotFound."""
+    citekey = citekey.strip()
     ref = session.exec(select(Reference).where(Reference.citekey == citekey)).first()
     if ref is None:
         raise NotFound(f"no reference with citekey {citekey!r}")

@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from kb.choices import choose
 from kb.enums import DOUBTFUL_RETRACTIONS, FlagKind, FlagStatus, RetractionStatus
-from kb.errors import NotFound
 from kb.models import Citation, Flag, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.claimtx import apply_transition, lock_claims, writing
 from kb.services.evidence import refresh_summaries
 from kb.services.flags import add_flag
+from kb.services.references import get_reference
 from kb.workflow import WorkflowAction, transition_for
 
 
@@ -54,9 +54,7 @@ def retract_reference(
     if actor is not None:
         require(actor, Action.reference_retract)
     with writing(session):
-        ref = session.exec(select(Reference).where(Reference.citekey == citekey.strip())).first()
-        if ref is None:
-            raise NotFound(f"no reference with citekey {citekey.strip()!r}")
+        ref = get_reference(session=session, citekey=citekey)
         changed = ref.retraction != new_status.value
         ref.retraction = new_status.value
         ref.retraction_note = note.strip() if note and note.strip() else None

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from kb.choices import choose
 from kb.db import begin_write
 from kb.enums import Role
 from kb.errors import AuthenticationFailed, InvalidInput, KBError, NotFound
@@ -20,11 +21,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        choices = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"unknown role {value!r}: choose one of {choices}") from None
+    return choose(Role, value, "role")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def normalize_email(email: str) -> str:
@@ -58,8 +60,7 @@ def add_user(
     begin_write(session)
     email = normalize_email(email)
     role_ = _role(role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise InvalidInput(f"an account with email {email} already exists")
     user = User(
@@ -129,8 +130,7 @@ def set_password(*, session: Session, actor: User | None, email: str, password: 
     """Set a new password (admins for anyone, users for themselves)."""
     if actor is not None and actor.email != normalize_email(email):
         require(actor, Action.user_manage)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     begin_write(session)
     user = get_user_by_email(session=session, email=email)
     user.password_hash = hash_password(password)
