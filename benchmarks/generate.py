@@ -35,6 +35,7 @@ from sqlalchemy import Engine, text
 from kb.db import make_engine
 from kb.enums import STUDY_TYPE_BY_CODE, SUPPORTING_STANCES, Stance
 from kb.migrate import upgrade
+from kb.services.fulltext import SQLITE_INDEX_ALL_CLAIMS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
 from benchmarks.synthetic import (  # noqa: E402
@@ -441,7 +442,7 @@ def generate(engine: Engine, claims: int, seed: int = 20261122) -> dict[str, flo
     for _name, sql in deferred:
         loader.execute(sql)
     if sqlite:
-        loader.execute("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')")
+        loader.execute(SQLITE_INDEX_ALL_CLAIMS)
     else:
         for table in ("user", "reference", "article", "claim"):
             loader.execute(

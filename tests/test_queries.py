@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from kb.db import make_engine
 from kb.errors import InvalidInput
 from kb.migrate import downgrade, upgrade
 from kb.models import Article, Claim
-from kb.services import queries
+from kb.services import fulltext, queries
 from kb.services.queries import (
     ClaimFilter,
     ClaimRow,
@@ -391,3 +392,144 @@ def test_page_rows_are_built_from_the_columns_of_the_same_name() -> None:
     # query_claims builds ClaimRow by position from _page_base's first columns.
     names = [f.name for f in dataclasses.fields(ClaimRow)]
     assert list(queries._page_base().selected_columns.keys())[: len(names)] == names
+
+
+# -- search pages read by recency (SQLite's claim_fts is keyed by recency_key) ----------------
+
+WORDS = ["alpha", "beta", "gamma", "delta"]
+
+
+def _search_order(session: Session, word: str) -> list[int]:
+    """The ids of claims containing word, newest first, sorted here in Python."""
+    rows = session.exec(select(Claim.id, Claim.updated_at, Claim.text)).all()
+    hits = [(u, i) for i, u, t in rows if word in fulltext.search_words(t)]
+    return [i for _u, i in sorted(hits, reverse=True)]
+
+
+def test_search_pages_are_exact_inside_one_second(session: Session, kb: corpus.Corpus) -> None:
+    # Claims changed within the same second in an order that disagrees with their ids, others in
+    # whole runs of one instant, others in seconds of their own: the index orders a second by
+    # id, the pages must still follow updated_at to the microsecond, from any cursor.
+    rng = random.Random(7)
+    article = kb.articles["knee"]
+    base = at(25)
+    claims = []
+    for i in range(120):
+        words = rng.sample(WORDS, rng.randint(1, 3))
+        claims.append(Claim(article_id=article.id, position=200 + i, text=" ".join(words) + "."))
+    session.add_all(claims)
+    session.commit()
+    for claim in claims:
+        second = rng.choice([0, 0, 0, 1, 2, 5, 60, 3600])
+        micro = rng.choice([0, 999_999, rng.randrange(1_000_000)])
+        claim.updated_at = base + timedelta(seconds=second, microseconds=micro)
+    session.commit()
+    for word in WORDS:
+        want = _search_order(session, word)
+        assert len(want) > 20, word
+        filters = ClaimFilter(text=word)
+        for limit in (1, 2, 5, 50):
+            got, cursor = [], None
+            while True:
+                page = query_claims(session=session, filters=filters, after=cursor, limit=limit)
+                got += [r.id for r in page.rows]
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            assert got == want, (word, limit)
+        for i, claim_id in enumerate(want[:-1]):
+            cursor = cursor_for_claim(session=session, claim_id=claim_id)
+            page = query_claims(session=session, filters=filters, after=cursor, limit=3)
+            assert [r.id for r in page.rows] == want[i + 1 : i + 4], (word, i)
+
+
+def test_a_changed_claim_comes_first_in_search_results(session: Session, kb: corpus.Corpus) -> None:
+    oldest = _search_order(session, "pain")[-1]
+    claim = session.get(Claim, oldest)
+    assert claim is not None
+    claim.status = "Approved"
+    claim.updated_at = at(28)
+    session.commit()
+    page = query_claims(session=session, filters=ClaimFilter(text="pain"))
+    assert [r.id for r in page.rows] == _search_order(session, "pain")
+    assert page.rows[0].id == oldest
+
+
+def _index_keys(session: Session) -> tuple[set[int], set[int]]:
+    """(rowids in claim_fts for every word of the vocabulary, recency keys of the claims)."""
+    rows = session.exec(select(Claim.id, Claim.updated_at, Claim.text)).all()
+    vocabulary = {w for _i, _u, t in rows for w in fulltext.search_words(t)}
+    keys = set()
+    for word in vocabulary:
+        found = session.execute(
+            text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH :w"), {"w": f'"{word}"'}
+        )
+        keys |= {r[0] for r in found}
+    return keys, {fulltext.recency_key(u, i) for i, u, _t in rows}
+
+
+def test_sqlite_index_keys_follow_every_change(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with Session(engine, expire_on_commit=False) as s:
+        kb = corpus.build(s)
+        kb_texts = list(s.exec(select(Claim.text)).all())
+        indexed, keys = _index_keys(s)
+        assert indexed == keys
+        changes = [
+            "UPDATE claim SET status = 'Approved', updated_at = '2026-02-01 10:00:00.500000'",
+            "UPDATE claim SET text = 'Renamed claim words.' WHERE position = 1",
+            "UPDATE claim SET version = version + 1",  # no key or text change
+            "UPDATE claim SET updated_at = '2026-02-01 10:00:00.900000' WHERE position = 2",
+        ]
+        for sql in changes:
+            s.execute(text(sql))
+            s.commit()
+            indexed, keys = _index_keys(s)
+            assert indexed == keys, sql
+        # A claim written, then removed (through the ORM, as the services do).
+        extra = Claim(article_id=kb.articles["knee"].id, position=50, text="Passing words.")
+        s.add(extra)
+        s.commit()
+        assert _index_keys(s)[0] == _index_keys(s)[1]
+        assert _all_ids(s, ClaimFilter(text="passing")) == [extra.id]
+        s.delete(extra)
+        s.commit()
+        indexed, keys = _index_keys(s)
+        assert indexed == keys
+        assert _all_ids(s, ClaimFilter(text="passing")) == []
+        # Words only the replaced texts had find nothing; one index row per claim.
+        texts = s.exec(select(Claim.text)).all()
+        current = {w for t in texts for w in fulltext.search_words(t)}
+        gone = set(fulltext.search_words(" ".join(kb_texts))) - current
+        assert gone
+        for word in gone:
+            assert _all_ids(s, ClaimFilter(text=word)) == [], word
+        assert s.execute(text("SELECT count(*) FROM claim_fts")).scalar_one() == len(texts)
+    engine.dispose()
+
+
+def test_recency_key_orders_by_second_then_id() -> None:
+    t = datetime(2026, 1, 1, 12, 0, 0, 999_999, tzinfo=UTC)
+    assert fulltext.recency_key(t, 5) == (1767268800 << 32) | 5
+    assert fulltext.recency_key(t.replace(microsecond=0), 5) == fulltext.recency_key(t, 5)
+    assert fulltext.recency_key(t, 4) < fulltext.recency_key(t.replace(microsecond=0), 5)
+    assert fulltext.recency_key(t - timedelta(microseconds=1_000_000), 9) < (1767268800 << 32)
+    with pytest.raises(ValueError, match="does not fit"):
+        fulltext.recency_key(t, 2**32)
+
+
+def test_migration_0005_downgrades_and_reindexes(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with Session(engine, expire_on_commit=False) as s:
+        kb = corpus.build(s)
+    downgrade(engine, "0004")
+    with Session(engine) as s:
+        # 0002's external-content index, keyed by claim id.
+        rows = s.execute(text("SELECT rowid FROM claim_fts WHERE claim_fts MATCH 'stenosis'"))
+        assert [r[0] for r in rows] == kb.ids(2)
+    upgrade(engine)
+    with Session(engine) as s:
+        indexed, keys = _index_keys(s)
+        assert indexed == keys
+        assert _all_ids(s, ClaimFilter(text="stenosis")) == kb.ids(2)
+    engine.dispose()

@@ -54,6 +54,8 @@ from kb.services.fulltext import (
     fulltext_hits,
     fulltext_more_than,
     fulltext_param,
+    recent_condition,
+    recent_params,
     search_words,
 )
 
@@ -208,9 +210,12 @@ Shape = tuple[Any, ...]
 
 
 def _filter_shape(
-    session: Session, filters: ClaimFilter, *, page: bool
+    session: Session, filters: ClaimFilter, *, page: str | None
 ) -> tuple[Shape, dict[str, Any]]:
-    """The shape of filters' conditions and their bind values (unknown article/account refused)."""
+    """The shape of filters' conditions and their bind values (unknown article/account refused).
+
+    page is the order of the page the conditions are for, None for counts and exports.
+    """
     f = filters
     shape: list[Any] = []
     params: dict[str, Any] = {}
@@ -247,10 +252,26 @@ def _filter_shape(
         params["f_updated_to"] = end
     if f.text is not None:
         dialect = _dialect(session)
-        probe = page and dialect == "sqlite" and fulltext_more_than(session, f.text, FTS_WALK_ABOVE)
-        shape.append(("text", probe))
+        strategy = _search_strategy(session, dialect, f.text, page=page, alone=not shape)
+        shape.append(("text", strategy))
         params[FTS_PARAM] = fulltext_param(dialect, f.text)
     return tuple(shape), params
+
+
+# How a page reads SQLite's search index: "recent" reads the newest matches only (a search
+# alone, newest first); "probe" walks the page's ordered index and checks each row against the
+# matches (a common word); "match" sorts all the matches (a rare word, or not a page).
+TextStrategy = Literal["match", "probe", "recent"]
+
+
+def _search_strategy(
+    session: Session, dialect: str, words: str, *, page: str | None, alone: bool
+) -> TextStrategy:
+    if page is None or dialect != "sqlite":
+        return "match"
+    if page == "updated" and alone:
+        return "recent"
+    return "probe" if fulltext_more_than(session, words, FTS_WALK_ABOVE) else "match"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -292,8 +313,10 @@ def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnEl
             out.append(c.updated_at >= bindparam("f_updated_from", type_=UTCDateTime()))
         elif name == "updated_to":
             out.append(c.updated_at < bindparam("f_updated_to", type_=UTCDateTime()))
+        elif name == "text" and arg == "recent":
+            out.append(recent_condition())
         elif name == "text":
-            out.append(fulltext_condition(dialect, probe=bool(arg)))
+            out.append(fulltext_condition(dialect, probe=arg == "probe"))
         else:  # pragma: no cover - _filter_shape and this function list the same names
             raise AssertionError(f"unknown filter {name!r}")
     return tuple(out)
@@ -301,7 +324,7 @@ def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnEl
 
 def claim_conditions(session: Session, filters: ClaimFilter) -> list[ColumnElement[bool]]:
     """WHERE conditions on the claim table for filters, values bound (exports use these)."""
-    shape, params = _filter_shape(session, filters, page=False)
+    shape, params = _filter_shape(session, filters, page=None)
     return [_bound(c, params) for c in _shaped_conditions(shape, _dialect(session), False)]
 
 
@@ -378,6 +401,10 @@ def _after(order: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bo
     return [c.article_id == first, c.position > second], [c.article_id > first]
 
 
+def _reads_recent(shape: Shape) -> bool:
+    return ("text", "recent") in shape
+
+
 def _after_params(key: tuple[Any, ...]) -> dict[str, Any]:
     return {"after_0": key[0], "after_1": key[1]}
 
@@ -403,6 +430,14 @@ def _page_statement(shape: Shape, dialect: str, order: str, after: bool, n: int)
     page_ids: Select[Any]
     if not after:
         page_ids = select(c.id).where(true_if_empty(conditions)).order_by(*ordering).limit(n)
+    elif _reads_recent(shape):
+        # A few candidates from the search index (fulltext.recent_condition): keep those past
+        # the cursor and sort them. Unindexed columns, so that SQLite reads the candidates
+        # rather than walking the updated_at index through the cursor's second.
+        when = bindparam("after_0", type_=UTCDateTime())
+        updated, claim_id = (_unindexed(col, dialect, True) for col in (c.updated_at, c.id))
+        past = ((updated == when) & (claim_id < bindparam("after_1"))) | (updated < when)
+        page_ids = select(c.id).where(*conditions, past).order_by(*ordering).limit(n)
     else:
         keys = [c.id, c.updated_at] if order == "updated" else [c.id, c.article_id, c.position]
         parts = [
@@ -410,13 +445,23 @@ def _page_statement(shape: Shape, dialect: str, order: str, after: bool, n: int)
             for rest in _after(order)
         ]
         # Each range is its own seek-and-limit (a subquery, as SQLite wants for a compound
-        # member with ORDER BY and LIMIT); the page is the first n of both.
-        ranges = union_all(*(select(p.subquery()) for p in parts)).subquery()
-        u = ranges.c
-        by = (
-            [u.updated_at.desc(), u.id.desc()] if order == "updated" else [u.article_id, u.position]
-        )
-        page_ids = select(u.id).order_by(*by).limit(n)
+        # member with ORDER BY and LIMIT); the page is the first n of both. Every row of the
+        # first range sorts before every row of the second, so their concatenation is already
+        # in page order. SQLite runs a UNION ALL's members one after the other, left first, and
+        # a LIMIT on the compound stops after n rows: sorting the (up to 2n) rows again cost as
+        # much as the seeks. PostgreSQL may run a compound's members in parallel, so there
+        # the compound is sorted.
+        ranges = union_all(*(select(p.subquery()) for p in parts))
+        if dialect == "sqlite":
+            page_ids = select(ranges.subquery().c.id).limit(n)
+        else:
+            u = ranges.subquery().c
+            by = (
+                [u.updated_at.desc(), u.id.desc()]
+                if order == "updated"
+                else [u.article_id, u.position]
+            )
+            page_ids = select(u.id).order_by(*by).limit(n)
     return _page_base().where(c.id.in_(page_ids)).order_by(*ordering)
 
 
@@ -481,9 +526,12 @@ def query_claims(
     if not 1 <= limit <= 10_000:
         raise InvalidInput(f"limit must be between 1 and 10000, got {limit}")
     _order_columns(order)
-    shape, params = _filter_shape(session, filters or ClaimFilter(), page=True)
-    if after:
-        params.update(_after_params(decode_cursor(after, order)))
+    shape, params = _filter_shape(session, filters or ClaimFilter(), page=order)
+    key = decode_cursor(after, order) if after else None
+    if key is not None:
+        params.update(_after_params(key))
+    if _reads_recent(shape):
+        params.update(recent_params(limit + 1, key[0] if key else None))
     stmt = _page_statement(shape, _dialect(session), order, bool(after), limit + 1)
     fetched = session.connection().execute(stmt, params).all()
     rows = [ClaimRow(*r[:_ROW_FIELDS]) for r in fetched[:limit]]
@@ -560,7 +608,7 @@ def count_claims(*, session: Session, filters: ClaimFilter | None = None) -> int
     if filters.text is not None and filters == ClaimFilter(text=filters.text):
         # Text alone: the search index knows the count without visiting a claim row.
         return fulltext_hits(session, filters.text)
-    shape, params = _filter_shape(session, filters, page=False)
+    shape, params = _filter_shape(session, filters, page=None)
     stmt = _count_statement(shape, _dialect(session))
     return int(session.connection().execute(stmt, params).scalar_one())
 

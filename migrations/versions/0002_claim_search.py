@@ -11,7 +11,7 @@ PostgreSQL: a GIN index on the same tsvector expression kb.services.queries sear
 Neither can be described by the SQLModel models, so migrations/env.py keeps them (and the
 keyset indexes, see kb.migrate.UNMODELLED_SCHEMA_PREFIXES) out of autogenerate.
 A later batch migration that recreates the claim table on SQLite drops the triggers with it:
-it must call _create_sqlite_fts() again.
+it must create them again (0005's, which replaced these on SQLite).
 """
 
 from collections.abc import Sequence
