@@ -44,6 +44,8 @@ CASES: list[tuple[dict[str, Any], set[int]]] = [
     ({"open_flags": True}, {1, 5}),
     ({"open_flags": False}, {0, 2, 3, 4, 6}),
     ({"reviewer": "rev1@example.org"}, {0, 4}),
+    ({"not_reviewer": "rev1@example.org"}, {1, 2, 3, 5, 6}),  # unassigned ones included
+    ({"not_reviewer": "REV1@example.org", "status": ["Under Review"]}, {1}),
     ({"author": "ED2@example.org"}, {2, 3, 5}),
     ({"updated_from": date(2026, 1, 12)}, {2, 3, 4, 5, 6}),
     ({"updated_to": date(2026, 1, 11)}, {0, 1}),
@@ -181,6 +183,8 @@ def test_unknown_article_account_cursor_and_order(session: Session, kb: corpus.C
         query_claims(session=session, filters=ClaimFilter(article="nope"))
     with pytest.raises(InvalidInput, match="no account 'x@example.org'"):
         count_claims(session=session, filters=ClaimFilter(reviewer="x@example.org"))
+    with pytest.raises(InvalidInput, match="no account 'y@example.org'"):
+        query_claims(session=session, filters=ClaimFilter(not_reviewer="y@example.org"))
     with pytest.raises(InvalidInput, match="not a valid page cursor"):
         query_claims(session=session, after="garbage")
     cursor = query_claims(session=session, limit=1).next_cursor

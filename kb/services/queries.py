@@ -35,6 +35,7 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
+    or_,
     select,
     table,
     union_all,
@@ -110,6 +111,8 @@ class ClaimFilter:
     flag_kind: list[str] = field(default_factory=list)
     open_flags: bool | None = None
     reviewer: str | None = None
+    # Not assigned to this account (unassigned included): "Under Review by others".
+    not_reviewer: str | None = None
     author: str | None = None
     updated_from: date | None = None
     updated_to: date | None = None
@@ -143,6 +146,7 @@ class ClaimFilter:
             raise InvalidInput(f"search text {self.text!r} has no words to search for")
         self.article = self.article.strip() if self.article else None
         self.reviewer = self.reviewer.strip().lower() if self.reviewer else None
+        self.not_reviewer = self.not_reviewer.strip().lower() if self.not_reviewer else None
         self.author = self.author.strip().lower() if self.author else None
 
 
@@ -240,6 +244,9 @@ def _filter_shape(
     if f.reviewer is not None:
         shape.append(("reviewer", None))
         params["f_reviewer"] = _user_id(session, f.reviewer, "reviewer")
+    if f.not_reviewer is not None:
+        shape.append(("not_reviewer", None))
+        params["f_not_reviewer"] = _user_id(session, f.not_reviewer, "not-reviewer")
     if f.author is not None:
         shape.append(("author", None))
         params["f_author"] = _user_id(session, f.author, "author")
@@ -307,6 +314,9 @@ def _shaped_conditions(shape: Shape, dialect: str, page: bool) -> tuple[ColumnEl
             out.append(c.id.in_(flagged))
         elif name == "reviewer":
             out.append(c.assignee_id == bindparam("f_reviewer"))
+        elif name == "not_reviewer":
+            other = c.assignee_id != bindparam("f_not_reviewer")
+            out.append(or_(c.assignee_id.is_(None), other))
         elif name == "author":
             out.append(c.author_id == bindparam("f_author"))
         elif name == "updated_from":

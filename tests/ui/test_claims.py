@@ -37,6 +37,25 @@ def test_review_queue_lists_open_claims_with_counts(open_app, db: Session) -> No
     assert list(first["id"]) == [mine.id]
 
 
+def test_review_queue_counts_every_claim_under_review_by_others(open_app, db: Session) -> None:
+    # More than a page under review by someone else, the newest ones mine: the list and its
+    # count are of the others' claims, not what is left of the latest 50.
+    reviewer = get_user_by_email(session=db, email=email("reviewer"))
+    other = factories.user(db, role="reviewer")
+    theirs = [
+        _claim(db, status="Under Review", assignee_id=other.id, text=f"Theirs {i}.")
+        for i in range(55)
+    ]
+    for i in range(50):
+        _claim(db, status="Under Review", assignee_id=reviewer.id, text=f"Mine {i}.")
+    at = open_app("reviewer", "review_queue.py")
+    assert not at.exception
+    assert at.subheader[2].value == "Under Review by others (55)"
+    shown = list(at.dataframe[2].value["id"])
+    assert len(shown) == 50
+    assert set(shown) <= {c.id for c in theirs}
+
+
 def test_claims_page_pages_with_the_keyset_cursor(open_app, db: Session) -> None:
     art = factories.article(db)
     for i in range(20):

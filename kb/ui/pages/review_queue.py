@@ -28,11 +28,9 @@ try:
         waiting = query_claims(
             session=s, filters=ClaimFilter(status=[ReviewStatus.submitted.value]), limit=PAGE_SIZE
         ).rows
-        in_review = query_claims(
-            session=s,
-            filters=ClaimFilter(status=[ReviewStatus.under_review.value]),
-            limit=PAGE_SIZE,
-        ).rows
+        others = ClaimFilter(status=[ReviewStatus.under_review.value], not_reviewer=user.email)
+        others_count = count_claims(session=s, filters=others)
+        others_rows = query_claims(session=s, filters=others, limit=PAGE_SIZE).rows
 except KBError as e:
     state.show_error(e)
     st.stop()
@@ -46,7 +44,6 @@ st.subheader(f"Assigned to me ({my_count})")
 claim_table.show(my_rows, key="queue_mine")
 st.subheader(f"Waiting for a reviewer: Submitted ({counts[ReviewStatus.submitted.value]})")
 claim_table.show(waiting, key="queue_submitted")
-others = [r for r in in_review if r.assignee_email != user.email]
-st.subheader(f"Under Review by others ({len(others)} of the latest {len(in_review)})")
-claim_table.show(others, key="queue_review")
+st.subheader(f"Under Review by others ({others_count})")
+claim_table.show(others_rows, key="queue_review")
 st.caption(f"Each list shows the {PAGE_SIZE} most recently updated; use Claims to filter more.")
