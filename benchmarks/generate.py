@@ -7,14 +7,16 @@ citations (one reference per ten claims), realistic statuses and kinds, about on
 two findings, one flag per six claims and two review events. The evidence summary columns are
 computed here as kb.services.evidence would compute them, so no per-claim refresh is needed.
 
-SQLite: executemany in one transaction with the FTS triggers dropped, then one FTS rebuild and
+SQLite: executemany in one transaction with the FTS triggers dropped, then the FTS index filled and
 the triggers restored (the facet-count triggers of migration 0003 stay on: one upsert per
 claim keeps the totals exact). PostgreSQL: COPY, with the tsvector GIN index built after the
 load.
 
-Update times are drawn after creation times and capped at the newest instant, so about a tenth
-of the claims share that one instant, as after a bulk change: benchmarks/bench_queries.py pages
-through the middle of them.
+Update times are drawn after creation times, up to the newest instant. A tenth of the claims
+share one instant about five months back, as after a bulk change: benchmarks/bench_queries.py
+pages through the middle of them. (Before, update times past the newest instant were capped to
+it, which put the bulk change on page 1: the first pages then read claims of neighbouring ids,
+not the scattered rows a first page holds in use.)
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ from benchmarks.synthetic import (  # noqa: E402
 BATCH = 50_000
 BULK_TABLES = "'claim', 'citation', 'flag', 'measure', 'review_event'"
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
+# The bulk change: this share of the claims, changed at one instant this far along the timeline.
+BULK_SHARE = 0.1
+BULK_AT = 0.85
 
 
 def ts(dt: datetime, sqlite: bool) -> Any:
@@ -242,8 +247,9 @@ def _claim_batches(
     }
     # A sorted pool of timestamps, formatted once: formatting millions of datetimes dominated
     # the run. Several claims share each instant, which exercises the keyset's id tie-break,
-    # and the cap below gives a tenth of them the newest instant (a bulk change).
+    # and a tenth of them share the instant of a bulk change (BULK_AT of the way along).
     pool_size = max(1_000, n // 4)
+    bulk = int(pool_size * BULK_AT)
     span = 3 * 365 * 86_400
     pool = [
         ts(NOW - timedelta(seconds=span - span * k // pool_size, microseconds=k % 997), sqlite)
@@ -256,7 +262,10 @@ def _claim_batches(
         cid, status, kind = i + 1, statuses[i], kinds[i]
         text = claim_text(rng, kind)
         k_created = int(r() * (pool_size - 1))
-        k_updated = min(k_created + int(r() * drift), pool_size - 1)
+        if k_created < bulk and r() < BULK_SHARE / BULK_AT:
+            k_updated = bulk
+        else:
+            k_updated = k_created + int(r() * (min(drift, pool_size - 1 - k_created) + 1))
         created, updated = pool[k_created], pool[k_updated]
         author, reviewer = editors[int(r() * len(editors))], reviewers[int(r() * len(reviewers))]
         first = refs[int(r() * len(refs))]

@@ -36,6 +36,26 @@ def test_generated_data_is_searchable_countable_and_pageable(engine: Engine) -> 
         ).scalars()
         found = list(iter_claim_ids(session=s, filters=ClaimFilter(text=word)))
         assert found and set(found) <= set(liked)
+        # Search pages, newest first (on SQLite read from the recency-keyed index), see each
+        # match once, in order.
+        paged, cursor = [], None
+        while True:
+            page = query_claims(session=s, filters=ClaimFilter(text=word), after=cursor, limit=7)
+            paged += [(r.updated_at, r.id) for r in page.rows]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert paged == sorted(paged, reverse=True)
+        assert sorted(i for _u, i in paged) == sorted(found)
+        # A bulk change: a tenth of the claims share one instant, with claims changed after it.
+        when, size = s.execute(
+            text("SELECT updated_at, count(*) FROM claim GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+        ).one()
+        assert 0.06 * 400 <= size <= 0.14 * 400
+        newer = s.execute(
+            text("SELECT count(*) FROM claim WHERE updated_at > :t"), {"t": when}
+        ).scalar_one()
+        assert 0.05 * 400 <= newer <= 0.5 * 400
         # Every claim is paged exactly once.
         seen, cursor = [], None
         while True:
