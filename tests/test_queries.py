@@ -484,12 +484,17 @@ def test_sqlite_index_keys_follow_every_change(sqlite_url: str) -> None:
             "UPDATE claim SET text = 'Renamed claim words.' WHERE position = 1",
             "UPDATE claim SET version = version + 1",  # no key or text change
             "UPDATE claim SET updated_at = '2026-02-01 10:00:00.900000' WHERE position = 2",
+            # far from the key's epoch both ways: before it, and past 2038
+            "UPDATE claim SET updated_at = '1999-12-31 23:59:59.999999' WHERE position = 3",
+            "UPDATE claim SET updated_at = '2040-03-01 08:00:00.000001' WHERE position = 4",
         ]
         for sql in changes:
             s.execute(text(sql))
             s.commit()
             indexed, keys = _index_keys(s)
             assert indexed == keys, sql
+            for word in ("pain", "knee", "renamed", "stenosis"):
+                assert _all_ids(s, ClaimFilter(text=word)) == _search_order(s, word), sql
         # A claim written, then removed (through the ORM, as the services do).
         extra = Claim(article_id=kb.articles["knee"].id, position=50, text="Passing words.")
         s.add(extra)
@@ -514,12 +519,19 @@ def test_sqlite_index_keys_follow_every_change(sqlite_url: str) -> None:
 
 def test_recency_key_orders_by_second_then_id() -> None:
     t = datetime(2026, 1, 1, 12, 0, 0, 999_999, tzinfo=UTC)
-    assert fulltext.recency_key(t, 5) == (1767268800 << 32) | 5
+    assert fulltext.recency_key(t, 5) == ((1767268800 - fulltext.KEY_EPOCH) << 32) | 5
     assert fulltext.recency_key(t.replace(microsecond=0), 5) == fulltext.recency_key(t, 5)
     assert fulltext.recency_key(t, 4) < fulltext.recency_key(t.replace(microsecond=0), 5)
-    assert fulltext.recency_key(t - timedelta(microseconds=1_000_000), 9) < (1767268800 << 32)
+    assert fulltext.recency_key(t - timedelta(seconds=1), 9) < fulltext.recency_key(t, 1)
     with pytest.raises(ValueError, match="does not fit"):
         fulltext.recency_key(t, 2**32)
+    # Before 2026 keys are negative and still in order; 2038 is no edge; 2100 is out of reach.
+    years = [1990, 2025, 2026, 2037, 2038, 2039, 2090]
+    keys = [fulltext.recency_key(t.replace(year=y), 7) for y in years]
+    assert keys == sorted(keys) and keys[0] < 0 < keys[-1] < 2**63
+    assert all(k & 0xFFFFFFFF == 7 for k in keys)
+    with pytest.raises(ValueError, match="outside the years"):
+        fulltext.recency_key(t.replace(year=2100), 7)
 
 
 def test_migration_0005_downgrades_and_reindexes(sqlite_url: str) -> None:

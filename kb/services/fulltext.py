@@ -88,11 +88,17 @@ _ID_BITS = 32
 _NO_BOUND = 2**63 - 1
 
 
-def recency_key(updated_at: datetime, claim_id: int) -> int:
-    """The rowid of a claim in SQLite's claim_fts: (whole seconds of updated_at) << 32 | id.
+# Seconds are counted from 2026-01-01 UTC: 31 bits either side of it reach 1958 to 2094 (from
+# 1970 they would end in 2038, when seconds << 32 overflows a 64-bit rowid).
+KEY_EPOCH = 1_767_225_600
 
-    Migration 0005's triggers compute the same in SQL. Ordered by it, claims come in the claim
-    browser's order (updated_at, id) except inside one second, where they come by id.
+
+def recency_key(updated_at: datetime, claim_id: int) -> int:
+    """The rowid of a claim in SQLite's claim_fts: (seconds of updated_at) << 32 | id.
+
+    Whole seconds since KEY_EPOCH. Migration 0005's triggers compute the same in SQL. Ordered
+    by it, claims come in the claim browser's order (updated_at, id) except inside one second,
+    where they come by id.
     """
     if not 0 < claim_id < 2**_ID_BITS:
         raise ValueError(f"claim id {claim_id} does not fit a recency key")
@@ -103,7 +109,8 @@ def recency_key(updated_at: datetime, claim_id: int) -> int:
 # updated_at is stored as 'YYYY-MM-DD HH:MM:SS.ffffff', whose first 19 characters are the whole
 # seconds (strftime alone would round the fraction).
 _RECENCY_KEY_SQL = (
-    "((CAST(strftime('%s', substr(claim.updated_at, 1, 19)) AS INTEGER) << 32) | claim.id)"
+    "(((CAST(strftime('%s', substr(claim.updated_at, 1, 19)) AS INTEGER) "
+    f"- {KEY_EPOCH}) << 32) | claim.id)"
 )
 # Fills an empty claim_fts from the claims (the bulk loader, after loading without triggers).
 SQLITE_INDEX_ALL_CLAIMS = (
@@ -112,7 +119,10 @@ SQLITE_INDEX_ALL_CLAIMS = (
 
 
 def _seconds(when: datetime) -> int:
-    return calendar.timegm(when.astimezone(UTC).timetuple())
+    seconds = calendar.timegm(when.astimezone(UTC).timetuple()) - KEY_EPOCH
+    if not -(2**31) <= seconds < 2**31:
+        raise ValueError(f"{when} is outside the years a recency key holds")
+    return seconds
 
 
 def fulltext_condition(dialect: str, *, probe: bool = False) -> ColumnElement[bool]:

@@ -5,11 +5,11 @@ Revises: 0004
 Create Date: 2026-11-22 11:00:00.000000
 
 SQLite only. `claim_fts` becomes a contentless FTS5 table whose rowid is the claim's recency
-key, (whole seconds of updated_at) << 32 | id, instead of the claim id. The claim browser lists
-search results newest first: with the index in that order, a page reads the newest matches and
-stops (kb.services.fulltext.recent_condition), where it used to look up and sort every match.
-The key changes with updated_at, so the triggers rewrite a claim's entry when it changes.
-Same tokenizer as 0002, so the same words match.
+key, (whole seconds of updated_at since 2026) << 32 | id, instead of the claim id. The claim
+browser lists search results newest first: with the index in that order, a page reads the
+newest matches and stops (kb.services.fulltext.recent_condition), where it used to look up and
+sort every match. The key changes with updated_at, so the triggers rewrite a claim's entry
+when it changes. Same tokenizer as 0002, so the same words match.
 
 PostgreSQL keeps 0002's GIN index: nothing changes there.
 """
@@ -24,6 +24,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TRIGGERS = ("claim_fts_ai", "claim_fts_ad", "claim_fts_au")
+# Seconds count from 2026-01-01 UTC, so the key holds 1958 to 2094 (from 1970 it would overflow
+# a 64-bit rowid in 2038).
+EPOCH = 1_767_225_600
 TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
 
 
@@ -33,7 +36,7 @@ def key(row: str) -> str:
     updated_at is stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): the first 19 characters are the
     whole seconds (strftime would round the fraction).
     """
-    seconds = f"CAST(strftime('%s', substr({row}.updated_at, 1, 19)) AS INTEGER)"
+    seconds = f"(CAST(strftime('%s', substr({row}.updated_at, 1, 19)) AS INTEGER) - {EPOCH})"
     return f"(({seconds} << 32) | {row}.id)"
 
 
