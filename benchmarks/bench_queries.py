@@ -104,15 +104,36 @@ def run() -> list[dict[str, Any]]:
                     engine=name,
                     baseline="page 1 by keyset",
                     baseline_ms=first,
-                    target="ratio <= 1",
+                    # A page after a cursor decodes and binds it and seeks twice (see
+                    # queries._after): a fixed cost page 1 does not have, whatever the depth.
+                    target="ratio <= 1.1",
                     ok=deep <= first * 1.1,
                 )  # fmt: skip
             )
+        # Depth alone: page 2 and page 2,000 both start from a cursor.
+        second, deep = paired_median_ms(
+            lambda cursor=cursor_before(2): query_claims(session=s, after=cursor, limit=PAGE),
+            lambda cursor=cursor_before(DEEP_PAGE): query_claims(
+                session=s, after=cursor, limit=PAGE
+            ),
+        )
+        out.append(
+            row(
+                "claims browser",
+                f"page {DEEP_PAGE:,} by keyset",
+                deep,
+                engine=name,
+                baseline="page 2 by keyset",
+                baseline_ms=second,
+                target="ratio <= 1.05",
+                ok=deep <= second * 1.05,
+            )  # fmt: skip
+        )
         offset = median_ms(
             lambda: s.execute(text(OFFSET_PAGE), {"offset": (DEEP_PAGE - 1) * PAGE}).all(),
             runs=7,
         )
-        deep = out[-2]["median"]
+        deep = out[-3]["median"]
         out.append(
             row(
                 "claims browser",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,13 @@ from sqlalchemy import DateTime, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored in UTC and always come back timezone-aware, on every engine."""
+    """Timestamps are stored in UTC and always come back timezone-aware, on every engine.
+
+    SQLite stores them as text, 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's DATETIME format).
+    There the conversion is done here with isoformat / fromisoformat, in C: SQLAlchemy's
+    SQLite DATETIME formats and parses in Python, several microseconds a value, which showed
+    in every page of claims and every export.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -26,3 +33,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _sqlite_text
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _sqlite_datetime
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """The stored text of an aware datetime (SQLAlchemy's SQLite DATETIME format, in UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _sqlite_datetime(value: str | None) -> datetime | None:
+    """An aware UTC datetime from stored text (any ISO form SQLite or SQLAlchemy writes)."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
