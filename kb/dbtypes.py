@@ -37,26 +37,19 @@ class UTCDateTime(TypeDecorator[datetime]):
     def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
-        return _sqlite_text
+
+        def to_text(value: datetime | None) -> str | None:
+            naive_utc = self.process_bind_param(value, dialect)
+            return None if naive_utc is None else naive_utc.isoformat(" ", "microseconds")
+
+        return to_text
 
     def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
-        return _sqlite_datetime
 
+        def from_text(value: str | None) -> datetime | None:
+            parsed = None if value is None else datetime.fromisoformat(value)
+            return self.process_result_value(parsed, dialect)
 
-def _sqlite_text(value: datetime | None) -> str | None:
-    """The stored text of an aware datetime (SQLAlchemy's SQLite DATETIME format, in UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _sqlite_datetime(value: str | None) -> datetime | None:
-    """An aware UTC datetime from stored text (any ISO form SQLite or SQLAlchemy writes)."""
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return from_text

@@ -110,7 +110,7 @@ def recency_key(updated_at: datetime, claim_id: int) -> int:
 # seconds (strftime alone would round the fraction).
 _RECENCY_KEY_SQL = (
     "(((CAST(strftime('%s', substr(claim.updated_at, 1, 19)) AS INTEGER) "
-    f"- {KEY_EPOCH}) << 32) | claim.id)"
+    f"- {KEY_EPOCH}) << {_ID_BITS}) | claim.id)"
 )
 # Fills an empty claim_fts from the claims (the bulk loader, after loading without triggers).
 SQLITE_INDEX_ALL_CLAIMS = (
