@@ -16,13 +16,14 @@ from kb.errors import DatabaseNotReady
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 # Schema objects the models cannot describe: the FTS5 tables and triggers and the tsvector GIN
-# index of migration 0002, the SQLite-only facet counts of migration 0003. migrations/env.py
-# and the drift test leave them out of autogenerate.
-UNMODELLED_SCHEMA_PREFIXES = ("claim_fts", "claim_facet")
+# index of migration 0002, the SQLite-only facet counts of migration 0003 and the SQLite-only
+# page-key expression indexes of migration 0006. migrations/env.py and the drift test leave them
+# out of autogenerate.
+UNMODELLED_SCHEMA_PREFIXES = ("claim_fts", "claim_facet", "ix_claim_page")
 
 
 def include_schema_name(name: str | None, type_: str, parent_names: Any = None) -> bool:
-    """Alembic include_name hook: False for the unmodelled objects of migrations 0002 and 0003."""
+    """Alembic include_name hook: False for the unmodelled objects (0002, 0003, 0006)."""
     return not (name and name.startswith(UNMODELLED_SCHEMA_PREFIXES))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 from sqlmodel import Session, select
 
 from kb.db import make_engine
@@ -548,4 +549,190 @@ def test_migration_0005_downgrades_and_reindexes(sqlite_url: str) -> None:
         indexed, keys = _index_keys(s)
         assert indexed == keys
         assert _all_ids(s, ClaimFilter(text="stenosis")) == kb.ids(2)
+    engine.dispose()
+
+
+def test_page_key_sorts_as_updated_at_then_id() -> None:
+    t = datetime(2026, 3, 1, 10, 0, 0, 500_000, tzinfo=UTC)
+    keys = [
+        (t, 1),
+        (t, 9),
+        (t, 10),  # more digits: must still sort after 9
+        (t, 123_456_789),
+        (t, 9_999_999_999),
+        (t.replace(microsecond=0), 9_999_999_999),
+        (t + timedelta(microseconds=1), 1),
+        (t.replace(year=999), 5),
+        (t.replace(year=2040), 5),
+        (t.astimezone(timezone(timedelta(hours=-5))), 2),  # same instant, another zone
+    ]
+    by_key = sorted(keys, key=lambda k: queries.page_key(*k))
+    assert by_key == sorted(keys, key=lambda k: (k[0], k[1]))
+    assert queries.page_key(t, 7) == "2026-03-01 10:00:00.500000\x010000000007"
+    for bad in (-1, 10**10):
+        with pytest.raises(InvalidInput, match="outside the page key's range"):
+            queries.page_key(t, bad)
+
+
+def _page_key_pairs(s: Session) -> list[tuple[str, str]]:
+    c = queries.CLAIM.c
+    rows = s.execute(select(c.id, c.updated_at, queries.page_key_column())).all()
+    return [(key, queries.page_key(when, claim_id)) for claim_id, when, key in rows]
+
+
+def test_sqlite_page_key_in_sql_equals_the_cursor_key(sqlite_session: Session) -> None:
+    # The index's key (SQL) and the cursor's key (Python) must be the same text, or a page
+    # after a cursor would skip or repeat claims.
+    s = sqlite_session
+    corpus.build(s)
+    changes = [
+        "UPDATE claim SET updated_at = '2026-02-01 10:00:00.000000' WHERE position = 1",
+        "UPDATE claim SET updated_at = '0999-12-31 23:59:59.999999' WHERE position = 2",
+        "UPDATE claim SET updated_at = '2040-03-01 08:00:00.000001' WHERE position = 3",
+    ]
+    for sql in [None, *changes]:
+        if sql:
+            s.execute(text(sql))
+            s.commit()
+        pairs = _page_key_pairs(s)
+        assert pairs and all(sql_key == py_key for sql_key, py_key in pairs), sql
+        rows = query_claims(session=s, limit=1000).rows
+        want = [r.id for r in sorted(rows, key=lambda r: (r.updated_at, r.id), reverse=True)]
+        assert [r.id for r in rows] == want
+        assert _all_ids(s, ClaimFilter()) == want, sql
+    # A cursor whose id the key cannot hold is refused, not misread.
+    cursor = queries.encode_cursor("updated", (datetime(2026, 1, 1, tzinfo=UTC), 10**10))
+    with pytest.raises(InvalidInput, match="not a valid page cursor"):
+        query_claims(session=s, after=cursor)
+
+
+def test_cursors_round_trip_and_refuse_what_is_not_theirs() -> None:
+    t = datetime(2026, 3, 1, 10, 0, 0, 500_000, tzinfo=UTC)
+    for key in [
+        (t, 1),
+        (t.replace(microsecond=0), 9_999_999_999),
+        (t.replace(year=999), 42),
+        (t.astimezone(timezone(timedelta(hours=5, minutes=30))), 7),  # read back in UTC
+    ]:
+        cursor = queries.encode_cursor("updated", key)
+        assert cursor.isascii() and cursor.isalnum()  # safe in a URL or a shell
+        assert queries.decode_cursor(cursor, "updated") == key
+        # On SQLite the page key comes straight from the cursor's digits: the same text.
+        params = queries._after_params(cursor, "updated", keyed=True)
+        assert params == {"after_key": queries.page_key(*key)}
+    assert queries.decode_cursor("p12.3", "position") == (12, 3)
+    assert queries.encode_cursor("position", (12, 3)) == "p12.3"
+    updated = queries.encode_cursor("updated", (t, 5))
+    for order, bad in [
+        ("updated", "garbage"),
+        ("updated", "u2026030110"),  # too few digits for an instant
+        ("updated", updated[:21]),  # an instant and no id
+        ("updated", "u20261301100000000000" + "5"),  # month 13
+        ("updated", "u20260231100000000000" + "5"),  # 31 February
+        ("updated", updated.replace("2", "\u0662")),  # other scripts' digits
+        ("updated", updated + "12345678901"),  # an id longer than the page key holds
+        ("updated", "p12.3"),
+        ("updated", "WyJ1cGRhdGVkIiwiMjAyNi0wMy0wMVQxMDowMDowMCswMDowMCIsNV0"),  # old JSON
+        ("position", updated),
+        ("position", "p12"),
+        ("position", "p-1.3"),
+    ]:
+        with pytest.raises(InvalidInput, match=f"not a valid page cursor for order '{order}'"):
+            queries.decode_cursor(bad, order)
+        if order == "updated":
+            with pytest.raises(InvalidInput, match="not a valid page cursor"):
+                queries._after_params(bad, order, keyed=True)
+
+
+def _page_plans(s: Session, filters: ClaimFilter) -> list[list[str]]:
+    """The query plans of the first and second page of filters (SQLite)."""
+    plans: list[list[str]] = []
+    conn = s.connection()
+    pages = []
+
+    def explain(_conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "claim.id IN" in statement:
+            rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)
+            # The steps under the page's id subquery (claim.id IN (...)), the rest dropped.
+            inside: set[int] = set()
+            steps = []
+            for node, parent, _unused, detail in rows:
+                if detail.startswith("LIST SUBQUERY") or parent in inside:
+                    inside.add(node)
+                    steps.append(detail)
+            plans.append(steps)
+
+    event.listen(conn, "before_cursor_execute", explain)
+    try:
+        pages.append(query_claims(session=s, filters=filters, limit=1))
+        assert pages[0].next_cursor
+        query_claims(session=s, filters=filters, after=pages[0].next_cursor, limit=1)
+    finally:
+        event.remove(conn, "before_cursor_execute", explain)
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "index"),
+    [
+        ({}, "COVERING INDEX ix_claim_page"),
+        ({"status": ["Submitted"]}, "COVERING INDEX ix_claim_page_status"),
+        ({"reviewer": "rev1@example.org"}, "COVERING INDEX ix_claim_page_assignee"),
+        ({"author": "ed2@example.org"}, "COVERING INDEX ix_claim_page_author"),
+        (
+            {"updated_from": date(2026, 1, 1), "updated_to": date(2026, 12, 31)},
+            "COVERING INDEX ix_claim_page",
+        ),
+        # other filters are checked on each claim row the walk passes
+        ({"kind": ["finding", "background"]}, "INDEX ix_claim_page"),
+    ],
+)
+def test_sqlite_first_and_later_pages_are_one_seek_on_a_page_key_index(
+    sqlite_session: Session, kwargs: dict, index: str
+) -> None:
+    # A page after a cursor reads the same index the same way as the first page: one seek and
+    # no sort of the matches; with no filter but the index's own, no claim row visited either.
+    corpus.build(sqlite_session)
+    sqlite_session.execute(text("ANALYZE"))
+    first, later = _page_plans(sqlite_session, ClaimFilter(**kwargs))
+    for plan in (first, later):
+        assert any(re.search(rf"USING {index}\b(?!_)", step) for step in plan), plan
+        assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert any("<expr><?" in step for step in later), later
+
+
+def test_migration_0006_indexes_and_measures_its_indexes(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+
+    def page_indexes() -> dict[str, bool]:
+        """The page key indexes, each with whether the planner has statistics for it."""
+        with engine.connect() as conn:
+            names = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name LIKE 'ix_claim_page%'")
+            ).scalars()
+            stats = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            ).first()
+            measured = set()
+            if stats:
+                measured = set(conn.execute(text("SELECT idx FROM sqlite_stat1")).scalars())
+            return {n: n in measured for n in names}
+
+    with Session(engine, expire_on_commit=False) as s:
+        kb = corpus.build(s)
+    assert page_indexes() == dict.fromkeys(
+        ["ix_claim_page", "ix_claim_page_status", "ix_claim_page_assignee", "ix_claim_page_author"],
+        False,
+    )
+    downgrade(engine, "0005")
+    assert page_indexes() == {}
+    with Session(engine) as s:  # paging still works without them (two seeks)
+        assert sorted(_all_ids(s, ClaimFilter())) == sorted(kb.ids(*range(len(corpus.CLAIMS))))
+    upgrade(engine)
+    assert set(page_indexes().values()) == {False}  # no statistics made where there were none
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    downgrade(engine, "0005")
+    upgrade(engine)
+    assert page_indexes() and set(page_indexes().values()) == {True}
     engine.dispose()
