@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from benchmarks.common import bench_engine, median_ms, paired_median_ms, row
-from kb.services.queries import ClaimFilter, count_claims, cursor_for_claim, query_claims
+from kb.services.queries import (
+    CLAIM,
+    ClaimFilter,
+    count_claims,
+    cursor_for_claim,
+    encode_cursor,
+    query_claims,
+)
 
 BROWSER = ClaimFilter(status=["Under Review"], kind=["finding"], evidence_level=[1, 2])
 RARE_WORD = "zoratinib"  # about one claim in a thousand (benchmarks/generate.py)
@@ -135,6 +142,29 @@ def run() -> list[dict[str, Any]]:
                 baseline_ms=second,
                 target="ratio <= 1.05",
                 ok=deep <= second * 1.05,
+            )  # fmt: skip
+        )
+        # What page 1 lacks: the same 50 rows as page 1, read after a cursor placed just above
+        # the newest claim. The difference is the cost of reading a cursor and binding its key.
+        newest_at, newest_id = s.execute(
+            select(CLAIM.c.updated_at, CLAIM.c.id)
+            .order_by(CLAIM.c.updated_at.desc(), CLAIM.c.id.desc())
+            .limit(1)
+        ).one()
+        top = encode_cursor("updated", (newest_at, newest_id + 1))
+        first, through_cursor = paired_median_ms(
+            lambda: query_claims(session=s, limit=PAGE),
+            lambda: query_claims(session=s, after=top, limit=PAGE),
+            runs=PAIRED_RUNS,
+        )
+        out.append(
+            row(
+                "claims browser",
+                "page 1's rows after a cursor",
+                through_cursor,
+                engine=name,
+                baseline="page 1 by keyset",
+                baseline_ms=first,
             )  # fmt: skip
         )
         offset = median_ms(

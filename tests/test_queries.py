@@ -644,32 +644,54 @@ def test_cursors_round_trip_and_refuse_what_is_not_theirs() -> None:
                 queries._after_params(bad, order, keyed=True)
 
 
-def _page_plans(s: Session, filters: ClaimFilter) -> list[list[str]]:
-    """The query plans of the first and second page of filters (SQLite)."""
+def _page_plans(s: Session, filters: ClaimFilter, order: Any = "updated") -> list[list[str]]:
+    """The query plans of the first and second page of filters (on SQLite the steps of the
+    page's id subquery, on PostgreSQL every line)."""
     plans: list[list[str]] = []
     conn = s.connection()
-    pages = []
+    sqlite = conn.dialect.name == "sqlite"
 
     def explain(_conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "claim.id IN" in statement:
-            rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)
-            # The steps under the page's id subquery (claim.id IN (...)), the rest dropped.
-            inside: set[int] = set()
-            steps = []
-            for node, parent, _unused, detail in rows:
-                if detail.startswith("LIST SUBQUERY") or parent in inside:
-                    inside.add(node)
-                    steps.append(detail)
-            plans.append(steps)
+        if "claim.id IN" not in statement:
+            return
+        if not sqlite:
+            cursor.execute(f"EXPLAIN {statement}", params)
+            plans.append([r[0] for r in cursor.fetchall()])
+            return
+        rows = cursor.connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)
+        # The steps under the page's id subquery (claim.id IN (...)), the rest dropped.
+        inside: set[int] = set()
+        steps = []
+        for node, parent, _unused, detail in rows:
+            if detail.startswith("LIST SUBQUERY") or parent in inside:
+                inside.add(node)
+                steps.append(detail)
+        plans.append(steps)
 
     event.listen(conn, "before_cursor_execute", explain)
     try:
-        pages.append(query_claims(session=s, filters=filters, limit=1))
-        assert pages[0].next_cursor
-        query_claims(session=s, filters=filters, after=pages[0].next_cursor, limit=1)
+        first = query_claims(session=s, filters=filters, limit=1, order=order)
+        assert first.next_cursor
+        query_claims(session=s, filters=filters, after=first.next_cursor, limit=1, order=order)
     finally:
         event.remove(conn, "before_cursor_execute", explain)
     return plans
+
+
+def test_pages_after_a_cursor_seek_past_its_row_value(session: Session, kb: corpus.Corpus) -> None:
+    # PostgreSQL (both orders) and SQLite in article order: one seek past the cursor's row
+    # value, not two ranges of a compound query.
+    session.execute(text("ANALYZE"))
+    orders = ["updated", "position"] if session.get_bind().dialect.name != "sqlite" else []
+    for order in orders:
+        later = _page_plans(session, ClaimFilter(), order)[1]
+        seek = "ROW(updated_at, id) <" if order == "updated" else 'ROW(article_id, "position") >'
+        assert any(seek in line for line in later), later
+        assert not any("Append" in line for line in later), later
+    if not orders:
+        later = _page_plans(session, ClaimFilter(), "position")[1]
+        assert any("((article_id,position)>(?,?))" in step for step in later), later
+        assert not any("COMPOUND" in step or "TEMP B-TREE" in step for step in later), later
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    union_all,
+    tuple_,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect as sqlite_dialect
 from sqlalchemy.sql.elements import BindParameter
@@ -420,23 +420,20 @@ def _order_columns(order: str) -> list[Any]:
     raise InvalidInput(f"unknown order {order!r}; allowed: {', '.join(ORDERS)}")
 
 
-def _after(order: str) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
-    """The rows after the cursor's row as two index ranges, its key bound by _after_params.
+def _past_cursor(order: str) -> ColumnElement[bool]:
+    """The rows after the cursor's row, its sort key bound by _after_params: one row-value
+    comparison, which PostgreSQL's btree and SQLite's (article_id, position) index both seek by.
 
-    (the cursor's first sort value, later ids/positions) and (later first sort values). A
-    single row-value comparison `(updated_at, id) < (?, ?)` lets SQLite seek on updated_at
-    alone and then step over every row that shares the cursor's instant: a bulk change that
-    stamps 100,000 claims at once made each page inside it cost more than the one before.
-    Two ranges are two seeks, whatever the ties. (SQLite pages newest first by the page key
-    instead: one seek.)
+    Not for SQLite's newest-first order: SQLite seeks a row value only on real index columns,
+    and id is the rowid, so `(updated_at, id) < (?, ?)` would seek on updated_at alone and then
+    step over every claim stamped with the cursor's instant (a bulk change stamps 100,000 at
+    once). That order pages by the page key instead.
     """
     c = CLAIM.c
-    first: Any = bindparam("after_0")
-    second: Any = bindparam("after_1")
     if order == "updated":
         when = bindparam("after_0", type_=UTCDateTime())
-        return [c.updated_at == when, c.id < second], [c.updated_at < when]
-    return [c.article_id == first, c.position > second], [c.article_id > first]
+        return tuple_(c.updated_at, c.id) < tuple_(when, bindparam("after_1"))
+    return tuple_(c.article_id, c.position) > tuple_(bindparam("after_0"), bindparam("after_1"))
 
 
 # SQLite's page key (migration 0006 indexes it, alone and after status, assignee_id and
@@ -506,9 +503,7 @@ def _page_statement(shape: Shape, dialect: str, order: str, after: bool, n: int)
         if after:
             conditions.append(key < bindparam("after_key"))
         page_ids = select(c.id).where(true_if_empty(conditions)).order_by(key.desc()).limit(n)
-    elif not after:
-        page_ids = select(c.id).where(true_if_empty(conditions)).order_by(*ordering).limit(n)
-    elif _reads_recent(shape):
+    elif after and _reads_recent(shape):
         # A few candidates from the search index (fulltext.recent_condition): keep those past
         # the cursor and sort them. Unindexed columns, so that SQLite reads the candidates
         # rather than walking the updated_at index through the cursor's second.
@@ -517,29 +512,9 @@ def _page_statement(shape: Shape, dialect: str, order: str, after: bool, n: int)
         past = ((updated == when) & (claim_id < bindparam("after_1"))) | (updated < when)
         page_ids = select(c.id).where(*conditions, past).order_by(*ordering).limit(n)
     else:
-        keys = [c.id, c.updated_at] if order == "updated" else [c.id, c.article_id, c.position]
-        parts = [
-            select(*keys).where(true_if_empty([*conditions, *rest])).order_by(*ordering).limit(n)
-            for rest in _after(order)
-        ]
-        # Each range is its own seek-and-limit (a subquery, as SQLite wants for a compound
-        # member with ORDER BY and LIMIT); the page is the first n of both. Every row of the
-        # first range sorts before every row of the second, so their concatenation is already
-        # in page order. SQLite runs a UNION ALL's members one after the other, left first, and
-        # a LIMIT on the compound stops after n rows: sorting the (up to 2n) rows again cost as
-        # much as the seeks. PostgreSQL may run a compound's members in parallel, so there
-        # the compound is sorted.
-        ranges = union_all(*(select(p.subquery()) for p in parts))
-        if dialect == "sqlite":
-            page_ids = select(ranges.subquery().c.id).limit(n)
-        else:
-            u = ranges.subquery().c
-            by = (
-                [u.updated_at.desc(), u.id.desc()]
-                if order == "updated"
-                else [u.article_id, u.position]
-            )
-            page_ids = select(u.id).order_by(*by).limit(n)
+        if after:
+            conditions.append(_past_cursor(order))
+        page_ids = select(c.id).where(true_if_empty(conditions)).order_by(*ordering).limit(n)
     return _page_base().where(c.id.in_(page_ids)).order_by(*ordering)
 
 

@@ -19,7 +19,8 @@ author. Each ends with updated_at, the column inside the key: SQLite (3.40) read
 without visiting the table only when every column the query names is a column of the index, so
 without it a page would look up every claim row it walks past.
 
-PostgreSQL keeps paging by two ranges of its (updated_at, id) indexes: nothing changes there.
+PostgreSQL seeks its (updated_at, id) btree indexes by the row value `(updated_at, id) < (...)`
+itself: nothing changes there.
 """
 
 from collections.abc import Sequence
