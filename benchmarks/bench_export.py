@@ -59,20 +59,28 @@ def _one(kind: str, url: str, path: str) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": peak_kb / 1024}
 
 
-def _measure(kind: str, url: str) -> tuple[float, float]:
-    times, peaks = [], []
+def _measure(url: str) -> dict[str, tuple[float, float]]:
+    """kind -> (median seconds, peak MB) for "raw" and "kb", their runs alternating.
+
+    Alternating, as benchmarks.common.paired_median_ms does, so that the machine's load
+    drifting (it moves times by up to 2x from one minute to the next) hits both alike: run all
+    of one kind and then all of the other, and the ratio measured the drift.
+    """
+    times: dict[str, list[float]] = {"raw": [], "kb": []}
+    peaks: dict[str, list[float]] = {"raw": [], "kb": []}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(RUNS):
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_export", "--one", kind, url,
-                 str(Path(folder) / f"{kind}.parquet")],
-                capture_output=True, text=True, check=True,
-                cwd=Path(__file__).resolve().parents[1],
-            )  # fmt: skip
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            times.append(result["seconds"])
-            peaks.append(result["peak_mb"])
-    return statistics.median(times), max(peaks)
+            for kind in ("raw", "kb"):
+                out = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.bench_export", "--one", kind, url,
+                     str(Path(folder) / f"{kind}.parquet")],
+                    capture_output=True, text=True, check=True,
+                    cwd=Path(__file__).resolve().parents[1],
+                )  # fmt: skip
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+                times[kind].append(result["seconds"])
+                peaks[kind].append(result["peak_mb"])
+    return {kind: (statistics.median(times[kind]), max(peaks[kind])) for kind in times}
 
 
 def _excel(engine: Any) -> list[dict[str, Any]]:
@@ -120,8 +128,9 @@ def run() -> list[dict[str, Any]]:
     if engine is None:
         return []
     url = os.environ[DB_ENV]
-    raw_s, raw_peak = _measure("raw", url)
-    kb_s, kb_peak = _measure("kb", url)
+    measured = _measure(url)
+    raw_s, raw_peak = measured["raw"]
+    kb_s, kb_peak = measured["kb"]
     out = [
         row("parquet export", "claims frame, streamed (kb)", kb_s, unit="s",
             engine=engine.dialect.name, baseline="fetchall + pyarrow table + write",
