@@ -37,7 +37,6 @@ from sqlalchemy import (
     table,
     tuple_,
 )
-from sqlalchemy.dialects.sqlite.base import SQLiteDialect as sqlite_dialect
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, SQLModel
@@ -441,21 +440,11 @@ def _past_cursor(order: str) -> ColumnElement[bool]:
 # single index seek past the cursor's key, as the first page is a single seek to the newest.
 # The text must be exactly the index's expression for SQLite to use the index.
 PAGE_KEY_SQL = "(claim.updated_at || char(1) || printf('%010d', claim.id))"
-_PAGE_KEY_IDS = 10**10  # printf('%010d') keeps the ids' order below this
-_SQLITE_TIMESTAMP = UTCDateTime().bind_processor(sqlite_dialect())
 
 
 def page_key_column(*, indexed: bool = True) -> Any:
     """PAGE_KEY_SQL as a column expression; indexed=False: `+key`, which SQLite won't seek by."""
     return literal_column(PAGE_KEY_SQL if indexed else f"+{PAGE_KEY_SQL}", String)
-
-
-def page_key(when: datetime, claim_id: int) -> str:
-    """The page key of a claim changed at `when`: the text SQLite stores for it, then the id."""
-    if not 0 <= claim_id < _PAGE_KEY_IDS:
-        raise InvalidInput(f"claim id {claim_id} is outside the page key's range")
-    assert _SQLITE_TIMESTAMP is not None
-    return f"{_SQLITE_TIMESTAMP(when)}\x01{claim_id:010d}"
 
 
 def _keyed(order: str, dialect: str, shape: Shape) -> bool:
@@ -470,7 +459,8 @@ def _reads_recent(shape: Shape) -> bool:
 def _after_params(cursor: str, order: str, keyed: bool) -> dict[str, Any]:
     """The bind values of a page after cursor: its page key (keyed) or its sort key."""
     if keyed:
-        # The page key straight from the cursor's digits (what page_key makes of its instant).
+        # The page key straight from the cursor's digits: the instant's stored text, then the
+        # id (at most 10 digits, so printf('%010d') keeps the ids' order).
         return {"after_key": f"{_cursor_instant(cursor)}\x01{int(cursor[21:]):010d}"}
     key = decode_cursor(cursor, order)
     return {"after_0": key[0], "after_1": key[1]}
