@@ -96,54 +96,37 @@ def run() -> list[dict[str, Any]]:
             last = s.execute(text(OFFSET_PAGE), {"offset": (page - 1) * PAGE - 1}).all()[0][0]
             return cursor_for_claim(session=s, claim_id=last)
 
+        def compare(
+            case: str, baseline: str, fa: Any, fb: Any, allowance: float | None = None
+        ) -> float:
+            """A row for fb against fa, timed alternately; fb's median. allowance: the target
+            ratio (<=), or None to report only."""
+            base, measured = paired_median_ms(fa, fb, runs=PAIRED_RUNS)
+            target = (
+                {}
+                if allowance is None
+                else {"target": f"ratio <= {allowance}", "ok": measured <= base * allowance}
+            )
+            out.append(row("claims browser", case, measured, engine=name, baseline=baseline,
+                           baseline_ms=base, **target))  # fmt: skip
+            return measured
+
+        def page_after(cursor: str | None) -> Any:
+            return lambda: query_claims(session=s, after=cursor, limit=PAGE)
+
+        # A page after a cursor runs page 1's single index seek (SQLite: queries.PAGE_KEY_SQL)
+        # and also reads the cursor and binds its key: 1-3 % of a page, whatever the depth. The
+        # 5 % allowance covers that and the run-to-run noise.
         tie_page, tie_size = _tie_page(s)
-        deep_ms: dict[int, float] = {}
-        for page, note in (
-            (DEEP_PAGE, ""),
-            (tie_page, f" (among {tie_size:,} claims changed at one instant)"),
-        ):
-            cursor = cursor_before(page)
-            first, deep = paired_median_ms(
-                lambda: query_claims(session=s, limit=PAGE),
-                lambda cursor=cursor: query_claims(session=s, after=cursor, limit=PAGE),
-                runs=PAIRED_RUNS,
-            )
-            deep_ms.setdefault(page, deep)
-            out.append(
-                row(
-                    "claims browser",
-                    f"page {page:,} by keyset{note}",
-                    deep,
-                    engine=name,
-                    baseline="page 1 by keyset",
-                    baseline_ms=first,
-                    # The same single index seek as page 1 (SQLite: queries.PAGE_KEY_SQL), plus
-                    # reading the cursor and binding its key: 1-3 % of a page, whatever the
-                    # depth. The allowance covers that and the run-to-run noise.
-                    target="ratio <= 1.05",
-                    ok=deep <= first * 1.05,
-                )  # fmt: skip
-            )
+        deep = compare(f"page {DEEP_PAGE:,} by keyset", "page 1 by keyset", page_after(None),
+                       page_after(cursor_before(DEEP_PAGE)), 1.05)  # fmt: skip
+        compare(f"page {tie_page:,} by keyset (among {tie_size:,} claims changed at one instant)",
+                "page 1 by keyset", page_after(None), page_after(cursor_before(tie_page)),
+                1.05)  # fmt: skip
         # Depth alone: page 2 and page 2,000 both start from a cursor.
-        second, deep = paired_median_ms(
-            lambda cursor=cursor_before(2): query_claims(session=s, after=cursor, limit=PAGE),
-            lambda cursor=cursor_before(DEEP_PAGE): query_claims(
-                session=s, after=cursor, limit=PAGE
-            ),
-            runs=PAIRED_RUNS,
-        )
-        out.append(
-            row(
-                "claims browser",
-                f"page {DEEP_PAGE:,} by keyset",
-                deep,
-                engine=name,
-                baseline="page 2 by keyset",
-                baseline_ms=second,
-                target="ratio <= 1.05",
-                ok=deep <= second * 1.05,
-            )  # fmt: skip
-        )
+        compare(f"page {DEEP_PAGE:,} by keyset", "page 2 by keyset",
+                page_after(cursor_before(2)), page_after(cursor_before(DEEP_PAGE)),
+                1.05)  # fmt: skip
         # What page 1 lacks: the same 50 rows as page 1, read after a cursor placed just above
         # the newest claim. The difference is the cost of reading a cursor and binding its key.
         newest_at, newest_id = s.execute(
@@ -152,26 +135,12 @@ def run() -> list[dict[str, Any]]:
             .limit(1)
         ).one()
         top = encode_cursor("updated", (newest_at, newest_id + 1))
-        first, through_cursor = paired_median_ms(
-            lambda: query_claims(session=s, limit=PAGE),
-            lambda: query_claims(session=s, after=top, limit=PAGE),
-            runs=PAIRED_RUNS,
-        )
-        out.append(
-            row(
-                "claims browser",
-                "page 1's rows after a cursor",
-                through_cursor,
-                engine=name,
-                baseline="page 1 by keyset",
-                baseline_ms=first,
-            )  # fmt: skip
-        )
+        compare("page 1's rows after a cursor", "page 1 by keyset", page_after(None),
+                page_after(top))  # fmt: skip
         offset = median_ms(
             lambda: s.execute(text(OFFSET_PAGE), {"offset": (DEEP_PAGE - 1) * PAGE}).all(),
             runs=7,
         )
-        deep = deep_ms[DEEP_PAGE]
         out.append(
             row(
                 "claims browser",
