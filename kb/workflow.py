@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from kb.enums import SUPPORTING_STANCES, ClaimKind, FlagStatus, ReviewStatus
 from kb.errors import InvalidTransition, KBError, PermissionDenied
-from kb.models import Citation, Claim, Flag, User
+from kb.models import Citation, Claim, Flag, ReviewEvent, User
 from kb.permissions import Action
 from kb.permissions import why_not as permission_why_not
 
@@ -43,12 +44,31 @@ class WorkflowAction(StrEnum):
 class EventAction(StrEnum):
     """Review event actions that are not a workflow action of their own."""
 
+    created = "created"
+    imported = "imported"
     edit_text = "edit text"
     link_citation = "link citation"
     unlink_citation = "unlink citation"
+    citations_mapped = "citations mapped"
+    reference_merged = "reference merged"
     raise_flag = "raise flag"
     resolve_flag = "resolve flag"
     dismiss_flag = "dismiss flag"
+
+
+# Events that put words or evidence into a claim: whoever did one since the claim's last
+# approval contributed to what is being approved, so another reviewer must approve it.
+CONTRIBUTING_ACTIONS = frozenset(
+    {
+        EventAction.created,
+        EventAction.imported,
+        EventAction.edit_text,
+        EventAction.link_citation,
+        EventAction.unlink_citation,
+        EventAction.citations_mapped,
+        EventAction.reference_merged,
+    }
+)
 
 
 # The buttons a reviewer sees on a claim, in the order the UI shows them.
@@ -91,13 +111,34 @@ class Transition:
     preconditions: tuple[Precondition, ...] = ()
 
 
-def _not_author(ctx: Context) -> str | None:
+def _four_eyes(ctx: Context) -> str | None:
+    """Neither the author nor anyone who changed the text or citations since the last approval."""
     if ctx.claim.author_id is not None and ctx.claim.author_id == ctx.actor.id:
         return (
             f"{ctx.actor.email} wrote claim {ctx.claim.id}; "
             "another reviewer must approve it (four eyes)"
         )
-    return None
+    last_approval = ctx.session.exec(
+        select(func.max(ReviewEvent.id)).where(
+            ReviewEvent.claim_id == ctx.claim.id,
+            ReviewEvent.action == WorkflowAction.approve.value,
+        )
+    ).one()
+    query = select(ReviewEvent.action).where(
+        ReviewEvent.claim_id == ctx.claim.id,
+        ReviewEvent.actor_id == ctx.actor.id,
+        col(ReviewEvent.action).in_([a.value for a in CONTRIBUTING_ACTIONS]),
+    )
+    if last_approval is not None:
+        query = query.where(col(ReviewEvent.id) > last_approval)
+    changes = ctx.session.exec(query.order_by(col(ReviewEvent.id))).all()
+    if not changes:
+        return None
+    since = "since its last approval" if last_approval is not None else "before its review"
+    return (
+        f"{ctx.actor.email} changed claim {ctx.claim.id} {since} "
+        f"({', '.join(dict.fromkeys(changes))}); another reviewer must approve it (four eyes)"
+    )
 
 
 def _plural(n: int, word: str) -> str:
@@ -142,7 +183,9 @@ def _text_given(label: str) -> Callable[[Context], str | None]:
     return check
 
 
-NOT_AUTHOR = Precondition("reviewer is not the author", _not_author)
+FOUR_EYES = Precondition(
+    "reviewer neither wrote nor changed the claim since its last approval", _four_eyes
+)
 NO_OPEN_FLAGS = Precondition("no open flags", _no_open_flags)
 SUPPORTED = Precondition("findings and recommendations have a supporting citation", _supported)
 COMMENT_GIVEN = Precondition("comment given", _text_given("comment"), needs_input=True)
@@ -151,7 +194,7 @@ REASON_GIVEN = Precondition("reason given", _text_given("reason"), needs_input=T
 W = WorkflowAction
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S, UR, W.start_review, Action.review_start),
-    Transition(UR, A, W.approve, Action.review_approve, (NOT_AUTHOR, NO_OPEN_FLAGS, SUPPORTED)),
+    Transition(UR, A, W.approve, Action.review_approve, (FOUR_EYES, NO_OPEN_FLAGS, SUPPORTED)),
     Transition(UR, S, W.request_changes, Action.review_request_changes, (COMMENT_GIVEN,)),
     Transition(A, UR, W.reopen, Action.review_reopen, (REASON_GIVEN,)),
     # Changing what a reviewer looked at (text, citations) needs a fresh review.

@@ -169,3 +169,21 @@ def test_refusals_are_one_line(world: dict[str, Any], capsys: pytest.CaptureFixt
         "review", "request-changes", c, "--as", "rev@example.org", "--comment", "cite the RCT"
     )
     assert "now Submitted" in out
+
+
+def test_an_admin_cannot_rewrite_and_approve_alone(
+    world: dict[str, Any], cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(cli_env)
+    with Session(engine, expire_on_commit=False) as s:
+        f.user(s, "admin", email="boss@example.org")
+    engine.dispose()
+    cli, c = Cli(capsys), world["claim"]
+    cli.ok("claims", "edit", c, "--text", "SCS cured everyone.", "--as", "boss@example.org")
+    cli.ok("review", "start", c, "--as", "boss@example.org")
+    assert cli.refused("review", "approve", c, "--as", "boss@example.org") == (
+        f"error: cannot approve: boss@example.org changed claim {c} before its review "
+        "(edit text); another reviewer must approve it (four eyes); no citation supports "
+        "this finding: at least one must be assessed as supports or partially supports"
+    )
+    assert cli.json("claims", "show", c)["status"] == "Under Review"

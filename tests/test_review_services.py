@@ -517,3 +517,100 @@ def test_article_list_searches_limits_and_counts_only_what_it_lists(session: Ses
         and newest[0]["slug"]
         == max(rows.values(), key=lambda r: (r["updated_at"], r["id"]))["slug"]
     )
+
+
+# Four eyes covers everyone who put words or evidence into the claim since its last approval,
+# not only its author (an admin could rewrite a claim, start review and approve it alone).
+FOUR_EYES = (
+    r"changed claim \d+ (since its last approval|before its review) \(.*\); another reviewer"
+)
+
+
+def _supported_claim(s: Session, author: User, reviewer: User) -> Claim:
+    """A background claim citing a cohort study that the reviewer assessed as supporting."""
+    ref = f.reference(s, study_type="cohort")
+    c = f.claim(s, author=author, kind="background", refs=(ref,), stance="supports")
+    return c
+
+
+def test_admin_who_rewrote_a_claim_cannot_approve_it(
+    session: Session, team: dict[str, User]
+) -> None:
+    s, admin, ed = session, team["admin"], team["editor"]
+    c = _supported_claim(s, ed, admin)
+    claims.edit_claim(session=s, actor=admin, claim_id=c.id, text="New words.", seen_version=1)
+    review.start_review(session=s, actor=admin, claim_id=c.id, seen_version=2)
+    with pytest.raises(InvalidTransition, match=FOUR_EYES) as err:
+        review.approve(session=s, actor=admin, claim_id=c.id, seen_version=3)
+    assert "(edit text)" in str(err.value)
+    assert fresh(s, c.id).status == "Under Review"
+    # Another reviewer may approve what the admin changed.
+    review.approve(session=s, actor=team["reviewer"], claim_id=c.id, seen_version=3)
+    assert fresh(s, c.id).status == "Approved"
+
+
+@pytest.mark.parametrize("change", ["link", "unlink", "map markers", "merge"])
+def test_whoever_changed_the_citations_cannot_approve(
+    session: Session, team: dict[str, User], change: str
+) -> None:
+    s, admin = session, team["admin"]
+    art = f.article(s, slug=f"four-eyes-{change.replace(' ', '-')}")
+    kept = f.reference(s, study_type="cohort")
+    c = f.claim(s, art=art, author=team["editor"], kind="background", refs=(kept,),
+                stance="supports", markers=["1"])  # fmt: skip
+    extra = f.reference(s, study_type="rct")
+    v = fresh(s, c.id).version
+    if change == "link":
+        claims.link_citation(session=s, actor=admin, claim_id=c.id, citekey=extra.citekey,
+                             seen_version=v)  # fmt: skip
+    elif change == "unlink":
+        claims.link_citation(session=s, actor=team["editor"], claim_id=c.id,
+                             citekey=extra.citekey, seen_version=v)  # fmt: skip
+        claims.unlink_citation(session=s, actor=admin, claim_id=c.id, citekey=extra.citekey,
+                               seen_version=v + 1)  # fmt: skip
+    elif change == "map markers":
+        articles.set_marker_mapping(
+            session=s, actor=admin, slug=art.slug, mapping={"1": extra.citekey}
+        )
+    else:
+        from kb.services.references import merge_references
+
+        merge_references(session=s, actor=admin, keep=extra.citekey, drop=kept.citekey)
+    v = fresh(s, c.id).version
+    review.start_review(session=s, actor=admin, claim_id=c.id, seen_version=v)
+    with pytest.raises(InvalidTransition, match=FOUR_EYES):
+        review.approve(session=s, actor=admin, claim_id=c.id, seen_version=v + 1)
+    assert fresh(s, c.id).status == "Under Review"
+
+
+def test_assessing_a_stance_is_review_not_authorship(
+    session: Session, team: dict[str, User]
+) -> None:
+    s, rv = session, team["reviewer"]
+    ref = f.reference(s, study_type="cohort")
+    c = f.claim(s, author=team["editor"], kind="finding", refs=(ref,))
+    review.start_review(session=s, actor=rv, claim_id=c.id, seen_version=1)
+    claims.assess_stance(session=s, actor=rv, claim_id=c.id, citekey=ref.citekey,
+                         stance="supports", seen_version=2)  # fmt: skip
+    review.approve(session=s, actor=rv, claim_id=c.id, seen_version=3)
+    assert fresh(s, c.id).status == "Approved"
+
+
+def test_a_change_before_the_last_approval_no_longer_bars(
+    session: Session, team: dict[str, User]
+) -> None:
+    s, admin, rv2 = session, team["admin"], team["reviewer2"]
+    c = _supported_claim(s, team["editor"], admin)
+    claims.edit_claim(session=s, actor=admin, claim_id=c.id, text="Admin's words.", seen_version=1)
+    review.start_review(session=s, actor=rv2, claim_id=c.id, seen_version=2)
+    review.approve(session=s, actor=rv2, claim_id=c.id, seen_version=3)
+    # Someone else approved the admin's change; after a reopen the admin may approve again.
+    review.reopen(session=s, actor=rv2, claim_id=c.id, seen_version=4, reason="recheck")
+    review.approve(session=s, actor=admin, claim_id=c.id, seen_version=5)
+    assert fresh(s, c.id).status == "Approved"
+    # A new change after that approval bars the one who made it again.
+    claims.edit_claim(session=s, actor=admin, claim_id=c.id,
+                      text="Admin's second words.", seen_version=6)  # fmt: skip
+    review.start_review(session=s, actor=rv2, claim_id=c.id, seen_version=7)
+    with pytest.raises(InvalidTransition, match="since its last approval"):
+        review.approve(session=s, actor=admin, claim_id=c.id, seen_version=8)

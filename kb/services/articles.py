@@ -14,7 +14,7 @@ from kb.permissions import Action, require
 from kb.services.checks import check_claims
 from kb.services.claimtx import apply_transition, begin_claim_action, writing
 from kb.services.references import list_references
-from kb.workflow import WorkflowAction
+from kb.workflow import EventAction, WorkflowAction
 
 _STATUSES = [s.value for s in ReviewStatus]
 
@@ -187,7 +187,7 @@ def set_marker_mapping(
                 claim=claim,
                 actor=actor,
                 transition=transition,
-                event_action="citations mapped",
+                event_action=EventAction.citations_mapped.value,
                 comment="; ".join(notes)
                 + ("" if before == after else f"; citations changed: sent back to {after}"),
             )

@@ -29,6 +29,7 @@ from kb.permissions import Action, require
 from kb.services.checks import check_claims, text_hash
 from kb.services.claimtx import writing
 from kb.services.events import record_event
+from kb.workflow import EventAction
 
 COLUMNS = ("text", "section", "citekeys", "kind", "notes")
 _ALIASES = {"citekey": "citekeys", "citations": "citekeys", "references": "citekeys",
@@ -219,7 +220,7 @@ def _write(session: Session, actor: User, art: Article, rows: list[_Row]) -> lis
                 )
             )
         record_event(
-            session, claim=claim, actor=actor, action="imported",
+            session, claim=claim, actor=actor, action=EventAction.imported.value,
             to_status=ReviewStatus.submitted.value, comment=row.notes,
         )  # fmt: skip
     session.flush()

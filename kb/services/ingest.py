@@ -29,6 +29,7 @@ from kb.models import Article, Citation, Claim, Reference, ReviewEvent, User, ut
 from kb.permissions import Action, require
 from kb.services.checks import CheckReport, check_claims, text_hash
 from kb.services.references import normalize_title
+from kb.workflow import EventAction
 
 TITLE_MATCH = 90  # rapidfuzz token_sort_ratio needed to call two printed titles the same work
 
@@ -368,7 +369,8 @@ def _ingest(
         insert(ReviewEvent),
         [
             {"claim_id": c.id, "actor_id": actor.id, "actor_role": actor.role,
-             "action": "created", "from_status": None, "to_status": ReviewStatus.submitted.value,
+             "action": EventAction.created.value, "from_status": None,
+             "to_status": ReviewStatus.submitted.value,
              "comment": f"ingested from article {result.slug}", "claim_version": c.version,
              "created_at": now}
             for c in claims

@@ -26,6 +26,7 @@ from kb.permissions import Action, require
 from kb.services.checks import check_claims
 from kb.services.claimtx import lock_claims
 from kb.services.events import change_claim, record_event
+from kb.workflow import EventAction
 
 _CHUNK = 500
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -461,7 +462,7 @@ def merge_references(
     for claim in claims:
         change_claim(session, claim=claim, actor=actor, seen_version=None)
         record_event(
-            session, claim=claim, actor=actor, action="reference merged",
+            session, claim=claim, actor=actor, action=EventAction.reference_merged.value,
             from_status=claim.status, to_status=claim.status, comment=comment,
         )  # fmt: skip
     for article in session.exec(
