@@ -100,3 +100,17 @@ def begin_write(session: Session) -> None:
             return
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """The one way services write: a write transaction (IMMEDIATE on SQLite) that commits once
+    when the block ends and rolls back on any error, so a refused or failed operation leaves the
+    database exactly as it was and never keeps SQLite's write lock."""
+    begin_write(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from kb.db import writing
 from kb.enums import LinkState, ReviewStatus
 from kb.errors import InvalidInput, NotFound
 from kb.models import Article, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
-from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.services.claimtx import apply_transition, begin_claim_action
 from kb.services.references import list_references
 from kb.workflow import EventAction, WorkflowAction
 

@@ -21,13 +21,13 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from kb.db import writing
 from kb.enums import ClaimKind, LinkState, ReviewStatus, Stance
 from kb.errors import ImportProblem, InvalidInput
 from kb.ingest import guess_kind
 from kb.models import Article, Citation, Claim, Reference, User
 from kb.permissions import Action, require
 from kb.services.checks import check_claims, text_hash
-from kb.services.claimtx import writing
 from kb.services.events import record_event
 from kb.workflow import EventAction
 

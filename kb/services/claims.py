@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kb.choices import choose
+from kb.db import writing
 from kb.enums import FlagStatus, LinkState, Stance
 from kb.errors import InvalidInput, NotFound
 from kb.models import (
@@ -29,7 +30,7 @@ from kb.models import (
 )
 from kb.permissions import Action
 from kb.services.checks import check_claims, text_hash
-from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.services.claimtx import apply_transition, begin_claim_action
 from kb.services.references import get_reference
 from kb.workflow import EventAction, WorkflowAction
 

@@ -1,39 +1,24 @@
 """How every claim-changing service runs: one write transaction, the claim row locked, the
 permission, version and workflow checked in that order, then one compare-and-set and one event.
 
-`writing(session)` starts a write transaction (IMMEDIATE on SQLite), commits once at the end and
-rolls back on any error, so a refused action never leaves SQLite's write lock held. `lock_claim`
-reads the claim row with SELECT ... FOR UPDATE (a no-op on SQLite, where the IMMEDIATE
-transaction already serializes writers), so on PostgreSQL every check a service makes after it
-sees what concurrent writers committed.
+Services run these inside `kb.db.writing(session)`: one write transaction that commits once at
+the end and rolls back on any error. `lock_claim` reads the claim row with SELECT ... FOR UPDATE
+(a no-op on SQLite, where the IMMEDIATE transaction already serializes writers), so on
+PostgreSQL every check a service makes after it sees what concurrent writers committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from kb.db import begin_write
 from kb.enums import ReviewStatus
 from kb.errors import NotFound
 from kb.models import Claim, ReviewEvent, User
 from kb.permissions import Action, require
 from kb.services.events import change_claim, check_version, record_event
 from kb.workflow import Transition, WorkflowAction, check_transition, permission_for
-
-
-@contextmanager
-def writing(session: Session) -> Iterator[Session]:
-    """One write transaction: commit once when the block ends, roll back on any error."""
-    begin_write(session)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def lock_claim(session: Session, claim_id: int) -> Claim:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from kb.choices import choose
+from kb.db import writing
 from kb.enums import FlagKind, FlagStatus
 from kb.errors import InvalidInput, InvalidTransition, NotFound
 from kb.models import Claim, Flag, User, utcnow
 from kb.permissions import Action, require
-from kb.services.claimtx import lock_claim, writing
+from kb.services.claimtx import lock_claim
 from kb.services.events import check_version, record_event
 from kb.services.evidence import refresh_summary
 from kb.workflow import EventAction

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from kb.choices import choose
+from kb.db import writing
 from kb.enums import DOUBTFUL_RETRACTIONS, FlagKind, FlagStatus, RetractionStatus
 from kb.models import Citation, Flag, Reference, User, utcnow
 from kb.permissions import Action, require
-from kb.services.claimtx import apply_transition, lock_claims, writing
+from kb.services.claimtx import apply_transition, lock_claims
 from kb.services.evidence import refresh_summaries
 from kb.services.flags import add_flag
 from kb.services.references import get_reference

@@ -13,11 +13,12 @@ from typing import Any
 from sqlmodel import Session, select
 
 from kb.config import get_settings
+from kb.db import writing
 from kb.enums import ReviewStatus
 from kb.errors import InvalidInput
 from kb.models import Claim, User, utcnow
 from kb.permissions import Action, why_not
-from kb.services.claimtx import apply_transition, begin_claim_action, writing
+from kb.services.claimtx import apply_transition, begin_claim_action
 from kb.services.users import get_user_by_email
 from kb.workflow import WorkflowAction
 
