@@ -168,8 +168,8 @@ def test_request_changes_and_reopen_need_text(session: Session, team: dict[str, 
     assert events(s, c.id)[-1].comment == "cite it"
     a = f.claim(s, kind="background", status="Approved", next_review_due=date(2030, 1, 1))
     with pytest.raises(InvalidTransition, match="^cannot reopen: a reason is required$"):
-        review.reopen(session=s, actor=rv, claim_id=a.id, seen_version=1, reason="")
-    review.reopen(session=s, actor=rv, claim_id=a.id, seen_version=1, reason="new meta-analysis")
+        review.reopen(session=s, actor=rv, claim_id=a.id, seen_version=1, comment="")
+    review.reopen(session=s, actor=rv, claim_id=a.id, seen_version=1, comment="new meta-analysis")
     got = fresh(s, a.id)
     assert (got.status, got.next_review_due, got.assignee_id) == ("Under Review", None, rv.id)
 
@@ -605,7 +605,7 @@ def test_a_change_before_the_last_approval_no_longer_bars(
     review.start_review(session=s, actor=rv2, claim_id=c.id, seen_version=2)
     review.approve(session=s, actor=rv2, claim_id=c.id, seen_version=3)
     # Someone else approved the admin's change; after a reopen the admin may approve again.
-    review.reopen(session=s, actor=rv2, claim_id=c.id, seen_version=4, reason="recheck")
+    review.reopen(session=s, actor=rv2, claim_id=c.id, seen_version=4, comment="recheck")
     review.approve(session=s, actor=admin, claim_id=c.id, seen_version=5)
     assert fresh(s, c.id).status == "Approved"
     # A new change after that approval bars the one who made it again.

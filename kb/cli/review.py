@@ -99,7 +99,7 @@ def review_reopen(
             actor=actor,
             claim_id=claim_id,
             seen_version=seen,
-            reason=comment or "",
+            comment=comment or "",
         )
     report(claim, json_, "reopened")
 

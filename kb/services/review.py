@@ -119,16 +119,16 @@ def approve(
 
 
 def reopen(
-    *, session: Session, actor: User, claim_id: int, seen_version: int | None, reason: str
+    *, session: Session, actor: User, claim_id: int, seen_version: int | None, comment: str
 ) -> Claim:
-    """Approved -> Under Review with a reason (required); the reopening reviewer is assigned."""
+    """Approved -> Under Review; the comment says why (required); the reopener is assigned."""
     return _act(
         session,
         actor=actor,
         claim_id=claim_id,
         seen_version=seen_version,
         action=WorkflowAction.reopen,
-        comment=reason,
+        comment=comment,
         assignee_id=actor.id,
     )
 

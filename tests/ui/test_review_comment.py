@@ -39,3 +39,21 @@ def test_a_refused_action_keeps_the_comment(open_app, db: Session) -> None:
     at.button(key="review_approve").click().run()
     assert [plain(e.value) for e in at.error] == ["cannot approve: 1 open flag: other"]
     assert at.text_area(key="review_comment").value == "Looks right."
+
+
+def test_reopen_takes_the_comment_as_its_reason(open_app, db: Session) -> None:
+    author = get_user_by_email(session=db, email=email("editor"))
+    claim = factories.claim(db, author=author, kind="background", status="Approved")
+    at = open_app("reviewer", "claim.py", **{CLAIM_ID: claim.id})
+    at.button(key="review_reopen").click().run()
+    assert [plain(e.value) for e in at.error] == ["cannot reopen: a reason is required"]
+    at.text_area(key="review_comment").input("A new trial contradicts it.")
+    at.button(key="review_reopen").click().run()
+    assert not at.error, [e.value for e in at.error]
+    db.rollback()
+    assert db.get(Claim, claim.id).status == "Under Review"
+    history = claim_detail(db, claim.id)["history"]
+    assert (history[-1]["action"], history[-1]["comment"]) == (
+        "reopen",
+        "A new trial contradicts it.",
+    )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import streamlit as st
 from sqlmodel import Session
 
-from kb.models import User
+from kb.models import Claim, User
 from kb.services import review
 from kb.ui import state
 from kb.ui.text import md
@@ -19,18 +20,33 @@ SEEN = "kb_review_seen"  # (claim id, names of the actions the user saw enabled)
 CLEAR = "kb_review_clear"  # set after an action: empty the comment box on the next run
 
 
+class _ReviewService(Protocol):
+    def __call__(
+        self,
+        *,
+        session: Session,
+        actor: User,
+        claim_id: int,
+        seen_version: int | None,
+        comment: str,
+    ) -> Claim: ...
+
+
+_SERVICES: dict[WorkflowAction, _ReviewService] = {
+    W.start_review: review.start_review,
+    W.request_changes: review.request_changes,
+    W.approve: review.approve,
+    W.reopen: review.reopen,
+}
+
+
 def _call(
     action: WorkflowAction, user: User, claim_id: int, seen: int, comment: str
 ) -> Callable[[Session], object]:
     def call(s: Session) -> object:
-        ids = {"actor": user, "claim_id": claim_id, "seen_version": seen}
-        if action is W.start_review:
-            return review.start_review(session=s, comment=comment or None, **ids)  # type: ignore[arg-type]
-        if action is W.request_changes:
-            return review.request_changes(session=s, comment=comment, **ids)  # type: ignore[arg-type]
-        if action is W.approve:
-            return review.approve(session=s, comment=comment or None, **ids)  # type: ignore[arg-type]
-        return review.reopen(session=s, reason=comment, **ids)  # type: ignore[arg-type]
+        return _SERVICES[action](
+            session=s, actor=user, claim_id=claim_id, seen_version=seen, comment=comment
+        )
 
     return call
 
