@@ -95,7 +95,7 @@ def user_disable(email: str = typer.Argument(...)) -> None:
 
 @user_app.command("enable")
 def user_enable(email: str = typer.Argument(...)) -> None:
-    """Enable an account again (and clear a lockout)."""
+    """Enable an account again (and end a sign-in wait after failed attempts)."""
     with data_session() as session:
         user = svc.set_active(session=session, actor=None, email=email, active=True)
         typer.echo(f"{user.email} enabled")

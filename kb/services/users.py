@@ -1,4 +1,9 @@
-"""Accounts: create, list, change role, enable/disable, authenticate with lockout."""
+"""Accounts: create, list, change role, enable/disable, set passwords, authenticate.
+
+Signing in says nothing about which accounts exist: every failure has the same message and the
+same argon2 work. Repeated failures slow an account's sign-ins down (a growing wait) instead of
+locking it, so that guessing stays slow without handing anyone a switch to lock others out.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,27 @@ from sqlmodel import Session, col, select
 from kb.choices import choose
 from kb.db import begin_write
 from kb.enums import Role
-from kb.errors import AuthenticationFailed, InvalidInput, KBError, NotFound
+from kb.errors import AuthenticationFailed, InvalidInput, NotFound
 from kb.models import User, utcnow
 from kb.permissions import Action, require
-from kb.security import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from kb.security import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_and_update,
+    verify_password,
+)
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+# Failures in a row before sign-ins to the account are slowed down.
+FREE_FAILED_LOGINS = 5
+# After the 5th failure in a row the next attempt waits 1 s, then 2 s, 4 s, ... up to 15 min.
+MAX_LOGIN_DELAY = timedelta(minutes=15)
+# The one answer to every failed sign-in: unknown email, wrong password, an attempt while the
+# account waits, a disabled account with a wrong password. It names the wait so that the owner
+# of a slowed-down account knows what to do, without saying whether this account is slowed.
+SIGN_IN_REFUSED = (
+    "wrong email or password (after repeated failures, an account waits up to "
+    f"{int(MAX_LOGIN_DELAY.total_seconds()) // 60} minutes between attempts)"
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -24,9 +43,17 @@ def _role(value: str) -> Role:
     return choose(Role, value, "role")
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, *, email: str, name: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def login_delay(failed_logins: int) -> timedelta:
+    """How long an account waits for its next sign-in attempt after this many failures in a row."""
+    if failed_logins < FREE_FAILED_LOGINS:
+        return timedelta(0)
+    exponent = min(failed_logins - FREE_FAILED_LOGINS, 20)  # 2^20 s is far past the cap
+    return min(timedelta(seconds=2**exponent), MAX_LOGIN_DELAY)
 
 
 def normalize_email(email: str) -> str:
@@ -57,15 +84,15 @@ def add_user(
     """Create an account. actor None means the local operator (CLI on the server)."""
     if actor is not None:
         require(actor, Action.user_manage)
-    begin_write(session)
     email = normalize_email(email)
     role_ = _role(role)
-    _check_password(password)
+    name = name.strip()
+    _check_password(password, email=email, name=name)
+    password_hash = hash_password(password)  # before the write starts: argon2 takes a while
+    begin_write(session)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise InvalidInput(f"an account with email {email} already exists")
-    user = User(
-        email=email, name=name.strip(), role=role_.value, password_hash=hash_password(password)
-    )
+    user = User(email=email, name=name, role=role_.value, password_hash=password_hash)
     session.add(user)
     session.commit()
     session.refresh(user)
@@ -109,7 +136,10 @@ def set_role(*, session: Session, actor: User | None, email: str, role: str) -> 
 
 
 def set_active(*, session: Session, actor: User | None, email: str, active: bool) -> User:
-    """Enable or disable an account; a disabled account cannot sign in or act."""
+    """Enable or disable an account; a disabled account cannot sign in or act.
+
+    Enabling also ends a sign-in wait after failed attempts (and forgets the failures).
+    """
     if actor is not None:
         require(actor, Action.user_manage)
         if not active and actor.email == normalize_email(email):
@@ -127,47 +157,60 @@ def set_active(*, session: Session, actor: User | None, email: str, active: bool
 
 
 def set_password(*, session: Session, actor: User | None, email: str, password: str) -> User:
-    """Set a new password (admins for anyone, users for themselves)."""
+    """Set a new password (admins for anyone, users for themselves); it must meet the rule."""
     if actor is not None and actor.email != normalize_email(email):
         require(actor, Action.user_manage)
-    _check_password(password)
+    user = get_user_by_email(session=session, email=email)
+    _check_password(password, email=user.email, name=user.name)
+    password_hash = hash_password(password)  # before the write starts: argon2 takes a while
     begin_write(session)
     user = get_user_by_email(session=session, email=email)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     session.add(user)
     session.commit()
     return user
 
 
-def authenticate(*, session: Session, email: str, password: str) -> User:
-    """Check a password; 5 failures in a row lock the account for 15 minutes."""
-    begin_write(session)
-    refused = AuthenticationFailed("wrong email or password")
+def _account_signing_in(session: Session, email: str) -> User | None:
+    """The account of this email, locked for this transaction on PostgreSQL (attempts at the
+    same account wait for each other, so none escapes the count); None when there is none."""
     try:
-        user = get_user_by_email(session=session, email=email)
-    except KBError:
-        raise refused from None
-    now = utcnow()
-    if not user.is_active:
-        raise AuthenticationFailed(f"account {user.email} is disabled; ask an admin")
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthenticationFailed(
-            f"account {user.email} is locked after {MAX_FAILED_LOGINS} failed sign-ins; "
-            f"try again in {minutes} min"
-        )
-    if not verify_password(user.password_hash, password):
+        address = normalize_email(email)
+    except InvalidInput:
+        return None
+    return session.exec(select(User).where(User.email == address).with_for_update()).first()
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User:
+    """The account whose email and password these are; AuthenticationFailed otherwise.
+
+    Every failure answers SIGN_IN_REFUSED after the same argon2 work, whether the email is
+    unknown, the password wrong or over-long, or the account waiting. After FREE_FAILED_LOGINS
+    failures in a row an account waits login_delay(n) before its next attempt is checked;
+    attempts during the wait are refused unchecked (even with the right password, which would
+    otherwise be told apart) and do not count. A disabled account is named as such only to
+    whoever gives its right password.
+    """
+    begin_write(session)
+    user = _account_signing_in(session, email)
+    if user is None or (user.locked_until is not None and user.locked_until > utcnow()):
+        verify_password(None, password)  # the work of a real check, for the same time
+        raise AuthenticationFailed(SIGN_IN_REFUSED)
+    matches, new_hash = verify_and_update(user.password_hash, password)
+    if not matches:
         user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
+        delay = login_delay(user.failed_logins)
+        user.locked_until = utcnow() + delay if delay else None
         session.add(user)
         session.commit()
-        raise refused
+        raise AuthenticationFailed(SIGN_IN_REFUSED)
+    if not user.is_active:
+        # Only the password's owner gets here, and learns nothing a sign-in would not tell.
+        raise AuthenticationFailed(f"account {user.email} is disabled; ask an admin")
     user.failed_logins = 0
     user.locked_until = None
-    if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if new_hash is not None:
+        user.password_hash = new_hash
     session.add(user)
     session.commit()
     return user
