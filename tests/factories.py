@@ -21,7 +21,7 @@ def user(session: Session, role: str = "editor", **kw: Any) -> User:
         email=kw.pop("email", f"{role}{i}@example.org"),
         role=role,
         name=kw.pop("name", f"{role.title()} {i}"),
-        password_hash=_HASH,
+        password_hash=kw.pop("password_hash", _HASH),
         **kw,
     )
     session.add(u)

@@ -51,6 +51,22 @@ def test_user_add_stores_argon2_hash_not_password(
     assert "s3cret-passw0rd" not in user.password_hash
 
 
+def test_user_add_refuses_a_weak_password_saying_why(
+    cli_env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("password12\n"))
+    assert run(["user", "add", "ed@example.org", "--role", "editor", "--password-stdin"]) == 1
+    assert capsys.readouterr().err == (
+        "error: password refused: too easy to guess: this is a very common password\n"
+    )
+    engine = make_engine(cli_env)
+    with Session(engine) as s:
+        assert s.exec(select(User)).all() == []
+    engine.dispose()
+
+
 def test_second_user_add_same_email_fails_clearly(
     cli_env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,11 +1,12 @@
-"""Accounts: argon2, sign-in failures that tell nothing and slow guessing down, disabled
-accounts, admin-only management."""
+"""Accounts: argon2, sign-in failures that tell nothing and slow guessing down, the password
+rule, disabled accounts, admin-only management."""
 
 from __future__ import annotations
 
 import contextlib
 import statistics
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Literal
@@ -215,11 +216,111 @@ def test_only_admins_manage_users(sqlite_session: Session) -> None:
         svc.set_active(session=sqlite_session, actor=admin, email=admin.email, active=False)
 
 
-def test_short_password_refused(sqlite_session: Session) -> None:
-    with pytest.raises(InvalidInput, match="too short"):
+# 256 characters, the most a password may have.
+LONGEST = (
+    "When the tide goes out past the old harbour wall, seven gulls argue over a broken crab "
+    "while a fisherman mends orange nets and hums a tune nobody else remembers; the ferry "
+    "horn sounds twice, the bakery opens late, and rain drifts in from the grey hills by noon"
+)[:256]
+WEAK = {
+    "1234567890": "too easy to guess: this is a top-100 common password",
+    "aaaaaaaaaa": 'too easy to guess: repeats like "aaa" are easy to guess',
+    "password12": "too easy to guess: this is a very common password",
+    " " * 10: 'too easy to guess: repeats like "aaa" are easy to guess',
+    "\0" * 10: "contains a control character (U+0000 at character 1)",
+    "tIgEr-Maple\tOrbit-41": "contains a control character (U+0009 at character 12)",
+    "x": "shorter than 10 characters",
+    "Tiger Maple Orbit " * 5_556: "longer than 256 characters",  # 100,008 characters
+    "mary.smith1985": "too easy to guess: it contains the account's email or name",
+    "MarySmith!2024": "too easy to guess: it contains the account's email or name",
+    "example.org.2024": "too easy to guess: it contains the account's email or name",
+    "knowledgebase1": "too easy to guess: it contains the name of this service",
+}
+
+
+@pytest.mark.parametrize("password", WEAK, ids=lambda p: repr(p[:20]))
+def test_a_weak_password_is_refused_with_the_reason(sqlite_session: Session, password: str) -> None:
+    with pytest.raises(InvalidInput, match="^password refused: ") as refused:
         svc.add_user(
-            session=sqlite_session, actor=None, email="a@example.org", role="editor", password="x"
-        )
+            session=sqlite_session, actor=None, email="Mary.Smith@example.org", role="editor",
+            password=password, name="Mary Smith",
+        )  # fmt: skip
+    assert WEAK[password] in str(refused.value)
+    sqlite_session.rollback()
+    assert svc.list_users(session=sqlite_session) == []
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery",
+        "purple monkey dishwasher lamp",
+        "Elephant-Quartz-Ribbon-42",
+        "Grüße aus dem Schwarzwald",
+        "Mary likes quiet mountain lakes",
+        LONGEST,
+        security.random_password(),
+    ],
+    ids=lambda p: repr(p[:20]),
+)
+def test_a_strong_password_is_accepted(sqlite_session: Session, password: str) -> None:
+    made = svc.add_user(
+        session=sqlite_session, actor=None, email="mary.smith@example.org", role="editor",
+        password=password, name="Mary Smith",
+    )  # fmt: skip
+    assert svc.authenticate(session=sqlite_session, email=made.email, password=password).id == (
+        made.id
+    )
+
+
+def test_every_reason_is_given_at_once() -> None:
+    assert security.password_problems("\0" * 300) == [
+        "longer than 256 characters",
+        "contains a control character (U+0000 at character 1); "
+        "tabs, line breaks and NUL are not allowed",
+        'too easy to guess: repeats like "aaa" are easy to guess',
+    ]
+
+
+def test_random_passwords_meet_the_rule() -> None:
+    for _ in range(200):
+        assert security.password_problems(security.random_password()) == []
+
+
+def test_a_new_password_meets_the_rule_with_the_accounts_own_name(
+    sqlite_session: Session,
+) -> None:
+    s = sqlite_session
+    u = f.user(s, name="Rosalind Franklin", email="rfranklin@example.org")
+    with pytest.raises(InvalidInput, match="contains the account's email or name"):
+        svc.set_password(session=s, actor=u, email=u.email, password="RosalindFranklin1")
+    s.rollback()
+    assert svc.authenticate(session=s, email=u.email, password=f.PASSWORD).id == u.id
+    svc.set_password(session=s, actor=u, email=u.email, password="double helix photo 51")
+    assert svc.authenticate(session=s, email=u.email, password="double helix photo 51").id == u.id
+
+
+def test_a_password_is_the_same_however_its_accents_are_typed(sqlite_session: Session) -> None:
+    """NFKC before hashing: a composed é and an e with a combining accent are one password."""
+    composed = "Crème brûlée à la café"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    made = svc.add_user(
+        session=sqlite_session, actor=None, email="chef@example.org", role="editor",
+        password=composed,
+    )  # fmt: skip
+    assert svc.authenticate(session=sqlite_session, email=made.email, password=decomposed)
+
+
+def test_a_hash_made_before_normalization_still_signs_in_and_is_replaced(
+    sqlite_session: Session,
+) -> None:
+    raw = "ﬁne ﬁsh ﬂoat gently"  # ligatures, which NFKC spells out as "fi", "fl"
+    u = f.user(sqlite_session, password_hash=PasswordHasher().hash(raw))
+    assert svc.authenticate(session=sqlite_session, email=u.email, password=raw).id == u.id
+    sqlite_session.refresh(u)
+    assert u.password_hash is not None
+    assert PasswordHasher().verify(u.password_hash, unicodedata.normalize("NFKC", raw))
 
 
 def test_admins_keep_their_own_role_and_the_last_admin_stays(sqlite_session: Session) -> None:

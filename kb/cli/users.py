@@ -44,7 +44,9 @@ def user_add(
     role: str = typer.Option(..., "--role", help="editor, reviewer, analyst or admin."),
     name: str = typer.Option("", "--name", help="Display name."),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
+        False,
+        "--password-stdin",
+        help="Read the password from standard input (10-256 characters, hard to guess).",
     ),
     json_: bool = JSON_OPTION,
 ) -> None:
@@ -105,7 +107,9 @@ def user_enable(email: str = typer.Argument(...)) -> None:
 def user_set_password(
     email: str = typer.Argument(...),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the new password from standard input."
+        False,
+        "--password-stdin",
+        help="Read the new password from standard input (10-256 characters, hard to guess).",
     ),
 ) -> None:
     """Set a new password (a random one is printed once unless given on stdin)."""

@@ -18,12 +18,7 @@ from kb.enums import Role
 from kb.errors import AuthenticationFailed, InvalidInput, NotFound
 from kb.models import User, utcnow
 from kb.permissions import Action, require
-from kb.security import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    verify_and_update,
-    verify_password,
-)
+from kb.security import hash_password, password_problems, verify_and_update, verify_password
 
 # Failures in a row before sign-ins to the account are slowed down.
 FREE_FAILED_LOGINS = 5
@@ -44,8 +39,10 @@ def _role(value: str) -> Role:
 
 
 def _check_password(password: str, *, email: str, name: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    """Refuse a password that breaks the password rule, saying every reason."""
+    problems = password_problems(password, user_inputs=[email, name])
+    if problems:
+        raise InvalidInput(f"password refused: {'; '.join(problems)}")
 
 
 def login_delay(failed_logins: int) -> timedelta:
