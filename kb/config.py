@@ -40,6 +40,14 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_busy_timeout_ms() -> int:
+    """How long a SQLite writer waits for another one (KB_SQLITE_BUSY_TIMEOUT_MS, 30 s)."""
+    return _env_int("KB_SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What kb reads from the environment, validated once."""

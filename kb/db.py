@@ -1,24 +1,29 @@
 """Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection.
 
 Write transactions on SQLite begin IMMEDIATE so two writers queue on the busy timeout instead
-of failing with "database is locked" when a reader tries to upgrade its lock.
+of failing with "database is locked" when a reader tries to upgrade its lock. A writer that
+still waits in vain (another process held the lock longer than the timeout) gets DatabaseBusy,
+a KBError every caller already shows as one line, and its transaction is rolled back.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-from kb.config import get_settings, normalize_database_url
+from kb.config import get_settings, normalize_database_url, sqlite_busy_timeout_ms
+from kb.errors import DatabaseBusy
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "kb_write"
+BUSY_MESSAGE = "the database is busy: another kb process is writing; try again"
 
 
 def _sqlite_path(url: str) -> str | None:
@@ -42,9 +47,10 @@ def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("poolclass", StaticPool)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    busy_timeout_ms = sqlite_busy_timeout_ms()
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
-    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    connect_args.setdefault("timeout", busy_timeout_ms / 1000)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -53,7 +59,7 @@ def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         if path is not None:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
@@ -69,7 +75,26 @@ def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
         mode = "IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
+    @event.listens_for(engine, "handle_error", retval=True)
+    def _on_error(context: ExceptionContext) -> BaseException | None:
+        # Every statement, BEGIN and COMMIT passes here, so the CLI, the pages and the services
+        # all get the same one-line error instead of sqlite3's "database is locked".
+        if _is_busy(context.original_exception):
+            return DatabaseBusy(BUSY_MESSAGE)
+        return None
+
     return engine
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY (any extended code): the lock was still held when the busy timeout ran out."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == sqlite3.SQLITE_BUSY)
+    return isinstance(exc, sqlite3.OperationalError) and str(exc) in (
+        "database is locked",
+        "database is busy",
+    )
 
 
 @contextmanager

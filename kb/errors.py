@@ -41,3 +41,7 @@ class InvalidInput(KBError):
 
 class AuthenticationFailed(KBError):
     """Wrong email or password, a locked or a disabled account."""
+
+
+class DatabaseBusy(KBError):
+    """Another process held the database's write lock for longer than the busy timeout."""
