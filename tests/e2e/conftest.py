@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import need
 from tests.e2e.server import KbServer
+from tests.e2e.ui import screenshot_dir
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,3 +66,9 @@ def kb_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder screenshots go to: KB_SCREENSHOT_DIR, else this run's temporary folder."""
+    return screenshot_dir(tmp_path_factory)

@@ -1,6 +1,7 @@
 """Issue 7's journey in a real browser against `kb serve`: an editor ingests an article, a
 reviewer flags a claim and requests changes, the editor fixes it, the reviewer approves, an
-analyst exports the claims table and reads the dashboard. Screenshots go to docs/screenshots."""
+analyst exports the claims table and reads the dashboard. Screenshots go to a temporary folder,
+or to KB_SCREENSHOT_DIR: the README's Screenshots section refreshes its pictures that way."""
 
 from __future__ import annotations
 
@@ -77,7 +78,9 @@ def _open_claim_from_article(page: Page, text: str) -> int:
     return int(heading.inner_text().split()[1])
 
 
-def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_path: Path) -> None:
+def test_editor_reviewer_analyst_journey(
+    browser: Any, kb_server: KbServer, screenshots: Path, tmp_path: Path
+) -> None:
     url = kb_server.url
     editor_email, editor_pw = kb_server.passwords["editor"]
     reviewer_email, reviewer_pw = kb_server.passwords["reviewer"]
@@ -107,7 +110,7 @@ def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_
     sign_in(rv, url, reviewer_email, reviewer_pw)
     expect(rv.get_by_role("heading", name="Review queue", exact=True)).to_be_visible()
     expect(rv.get_by_test_id("stMetric").filter(has_text="Submitted")).to_be_visible()
-    screenshot(rv, "review_queue")
+    screenshot(rv, "review_queue", screenshots)
     go(rv, "Articles")
     type_in(rv.get_by_role("textbox", name="Filter by title or slug"), SLUG)
     expect(rv.get_by_text("1 articles; the 1 most recently updated below.")).to_be_visible()
@@ -170,7 +173,7 @@ def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_
     expect(_status(rv)).to_contain_text("Approved")
     expect(_status(rv)).to_contain_text("version")
     open_tab(rv, re.compile(r"^History"))
-    screenshot(rv, "claim")
+    screenshot(rv, "claim", screenshots)
     rv_ctx.close()
     ed_ctx.close()
 
@@ -178,7 +181,7 @@ def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_
     an_ctx, an = new_page(browser)
     sign_in(an, url, analyst_email, analyst_pw)
     expect(an.get_by_role("heading", name="Claims", exact=True)).to_be_visible()
-    screenshot(an, "claims")
+    screenshot(an, "claims", screenshots)
     go(an, "Export")
     type_in(widget(an, "export_article").get_by_role("textbox"), SLUG)
     expect(an.get_by_text("First rows of the claims table with these filters:")).to_be_visible()
@@ -187,7 +190,7 @@ def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_
     download_button = an.get_by_role("button", name="Download kb-claims.csv (2 rows)")
     expect(download_button).to_be_visible()
     settle(an)
-    screenshot(an, "export")
+    screenshot(an, "export", screenshots)
     with an.expect_download() as info:
         download_button.click()
     saved = tmp_path / "claims.csv"
@@ -211,12 +214,12 @@ def test_editor_reviewer_analyst_journey(browser: Any, kb_server: KbServer, tmp_
     expect(charts.first).to_be_visible()
     assert charts.count() >= 3
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
-    screenshot(an, "dashboard")
+    screenshot(an, "dashboard", screenshots)
     go(an, "Articles")
     expect(an.get_by_text("3 articles; the 3 most recently updated below.")).to_be_visible()
     expect(an.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-    screenshot(an, "articles")
+    screenshot(an, "articles", screenshots)
     go(an, "References")
     expect(an.get_by_text(re.compile(r"^\d+ references"))).to_be_visible()
-    screenshot(an, "references")
+    screenshot(an, "references", screenshots)
     an_ctx.close()

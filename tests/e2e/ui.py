@@ -8,6 +8,7 @@ has the same generous timeout, for a loaded 2-core machine.
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ except ImportError:  # the `browser` fixture skips (or, in CI, fails) with the r
 
 TIMEOUT = 30_000  # ms, per expectation
 VIEWPORT = {"width": 1400, "height": 900}
-SCREENSHOTS = REPO / "docs" / "screenshots"
+README_SCREENSHOTS = REPO / "docs" / "screenshots"
+SCREENSHOT_DIR_ENV = "KB_SCREENSHOT_DIR"
 MAX_PNG_BYTES = 400_000
 
 if expect is not None:
@@ -90,8 +92,16 @@ def alert(page: Page, text: str | re.Pattern[str]) -> Locator:
     return page.get_by_test_id("stAlertContainer").filter(has_text=text)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save the whole page (not just the viewport) as docs/screenshots/<name>.png, kept small.
+def screenshot_dir(tmp_path_factory: Any) -> Path:
+    """Where the browser tests save screenshots: KB_SCREENSHOT_DIR when set, else a folder of
+    this run's pytest temporary directory. A test run never rewrites the README's pictures;
+    refreshing them is its own command (README, Screenshots)."""
+    given = os.environ.get(SCREENSHOT_DIR_ENV, "").strip()
+    return Path(given).resolve() if given else tmp_path_factory.getbasetemp() / "screenshots"
+
+
+def screenshot(page: Page, name: str, folder: Path) -> Path:
+    """Save the whole page (not just the viewport) as <folder>/<name>.png, kept small.
 
     Streamlit scrolls inside its main container, so the viewport is stretched to the content
     height for the shot and restored afterwards.
@@ -108,8 +118,8 @@ def screenshot(page: Page, name: str) -> Path:
         png = page.screenshot(full_page=True, animations="disabled")
     finally:
         page.set_viewport_size(VIEWPORT)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     path.write_bytes(_small_png(png))
     assert path.stat().st_size < MAX_PNG_BYTES, f"{path} is too big for the repository"
     return path
