@@ -5,6 +5,10 @@ PostgreSQL: a server (KB_TEST_POSTGRES_URL, or one started here with initdb/pg_c
 database migrated once, and `CREATE DATABASE ... TEMPLATE` for each test. Where PostgreSQL is
 missing the tests skip, unless KB_REQUIRE_POSTGRES=1 (set by CI), which turns the skip into a
 failure.
+
+../shared (next to the repository, not in it) holds the seed articles and real-world data some
+tests read. A clone without it skips those tests, unless KB_REQUIRE_SHARED=1 (set by CI), which
+turns the skip into a failure: every such test asks `require_shared(path)` first.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ def need(flag: str, reason: str) -> None:
     if os.environ.get(flag) == "1":
         pytest.fail(f"{reason} (and {flag}=1 forbids skipping)")
     pytest.skip(reason)
+
+
+def require_shared(path: Path) -> Path:
+    """path (a file or folder under ../shared) when it exists; else skip the test, or fail it
+    when KB_REQUIRE_SHARED=1."""
+    if not path.exists():
+        need(
+            "KB_REQUIRE_SHARED",
+            f"{path} is absent (test data from ../shared, next to the repository)",
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -20,18 +20,16 @@ from kb.ingest import (
     parse_article,
     parse_reference_entry,
 )
+from tests.conftest import SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
 REALDATA = SHARED / "realdata" / "articles"
 DEMO = ROOT / "kb" / "demo" / "articles"
 
 
 def _read(path: Path) -> str:
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    return path.read_text(encoding="utf-8")
+    return require_shared(path).read_text(encoding="utf-8")
 
 
 def _one(article: ParsedArticle, pattern: str):

@@ -17,21 +17,19 @@ from kb.services.articles import set_marker_mapping
 from kb.services.checks import run_checks
 from kb.services.ingest import decode_article, ingest_article, preview_article
 from tests import factories as f
+from tests.conftest import SHARED, require_shared
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
-REAL = REPO.parent / "shared" / "realdata" / "articles"
+SEEDS = SHARED / "seeds"
+REAL = SHARED / "realdata" / "articles"
 SAMPLE = REPO / "kb" / "demo" / "articles" / "spinal-stenosis-balance.md"
 BLOG = REPO / "kb" / "demo" / "articles" / "scs-clinic-blog.md"
 LIBRARY = REPO / "data" / "references.bib"
 
 
-def _stenosis_sources() -> list[Path]:
-    out = [SAMPLE]
-    seed = SEEDS / "003_7eefec44a915ce00.txt"
-    if seed.exists():
-        out.append(seed)
-    return out
+def _article(path: Path) -> str:
+    """The text of a sample article, or of a seed (which skips or fails without ../shared)."""
+    return (require_shared(path) if path.is_relative_to(SHARED) else path).read_text("utf-8")
 
 
 @pytest.fixture
@@ -51,11 +49,11 @@ def _counts(s: Session) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("path", _stenosis_sources(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SAMPLE, SEEDS / "003_7eefec44a915ce00.txt"], ids=lambda p: p.name)
 def test_stenosis_article_ambiguous_then_mapped(lib: Session, path: Path) -> None:
     s = lib
     editor = f.user(s, "editor")
-    result = ingest_article(session=s, actor=editor, text=path.read_text(encoding="utf-8"))
+    result = ingest_article(session=s, actor=editor, text=_article(path))
     assert len(result.claims) == 16
     assert result.markers == ["1", "2", "3", "4", "5"]
     assert result.mapping == "ambiguous" and result.links == []
@@ -98,33 +96,27 @@ def test_stenosis_article_ambiguous_then_mapped(lib: Session, path: Path) -> Non
     assert len(events) == sum(1 for c in claims if set(c.markers) & set(mapping))
 
 
-def test_blog_without_citations_is_flagged_unsupported(lib: Session) -> None:
-    paths = [BLOG] + ([SEEDS / "000_02ca8a0e3a5a041f.txt"] if SEEDS.is_dir() else [])
-    for i, path in enumerate(paths):
-        editor = f.user(lib, "editor")
-        res = ingest_article(
-            session=lib, actor=editor, text=path.read_text(encoding="utf-8"), slug=f"blog-{i}"
-        )
-        assert res.markers == [] and res.links == []
-        claims = lib.exec(select(Claim).where(Claim.article_id == res.article_id)).all()
-        flagged = {fl.claim_id for fl in _flags(lib, "unsupported statement")} & {
-            c.id for c in claims
-        }
-        texts = {c.id: c.text for c in claims}
-        joined = " | ".join(texts[i] for i in flagged).lower()
-        assert "60" in joined and "90 days" in joined
-        assert "safe" in joined
-        assert "opioid" in joined or "medication" in joined
-        assert not any(
-            t.lower().startswith(("personalize", "have a follow-up")) for t in texts.values()
-        )
+@pytest.mark.parametrize("path", [BLOG, SEEDS / "000_02ca8a0e3a5a041f.txt"], ids=lambda p: p.name)
+def test_blog_without_citations_is_flagged_unsupported(lib: Session, path: Path) -> None:
+    editor = f.user(lib, "editor")
+    res = ingest_article(session=lib, actor=editor, text=_article(path), slug="blog")
+    assert res.markers == [] and res.links == []
+    claims = lib.exec(select(Claim).where(Claim.article_id == res.article_id)).all()
+    flagged = {fl.claim_id for fl in _flags(lib, "unsupported statement")} & {c.id for c in claims}
+    texts = {c.id: c.text for c in claims}
+    joined = " | ".join(texts[i] for i in flagged).lower()
+    assert "60" in joined and "90 days" in joined
+    assert "safe" in joined
+    assert "opioid" in joined or "medication" in joined
+    assert not any(
+        t.lower().startswith(("personalize", "have a follow-up")) for t in texts.values()
+    )
 
 
-@pytest.mark.skipif(not (REAL / "mds526.txt").exists(), reason="../shared/realdata is absent")
 def test_mds526_add_missing_links_numbered_references(sqlite_session: Session) -> None:
     s = sqlite_session
     editor = f.user(s, "editor")
-    text_ = (REAL / "mds526.txt").read_text(encoding="utf-8")
+    text_ = _article(REAL / "mds526.txt")
     res = ingest_article(session=s, actor=editor, text=text_, slug="mds526", add_missing=True)
     assert res.mapping == "numbered"
     refs = s.exec(select(Reference).where(Reference.source == "article:mds526")).all()

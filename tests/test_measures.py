@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +15,7 @@ from kb.measures import (
     numeric_tokens,
     parse_measures,
 )
+from tests.conftest import SHARED, require_shared
 
 SEED_VAS = (
     "SCS has demonstrated effectiveness for chronic pain relief in lumbar spinal stenosis "
@@ -28,7 +27,7 @@ SEED_MD = (
     "difference -1.63; 95% CI: -2.68, -0.57; p = 0.002), and should be the primary "
     "nonsurgical approach."
 )
-MDS526 = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "articles" / "mds526.txt"
+MDS526 = SHARED / "realdata" / "articles" / "mds526.txt"
 
 
 def only(text: str) -> Measure:
@@ -323,9 +322,8 @@ def test_as_row_is_flat_with_kind_value() -> None:
 # --- the real article ---------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not MDS526.exists(), reason="shared/realdata is not available")
 def test_every_odds_ratio_of_mds526_parses_inside_its_ci() -> None:
-    measures = parse_measures(MDS526.read_text(encoding="utf-8"))
+    measures = parse_measures(require_shared(MDS526).read_text(encoding="utf-8"))
     ratios = [m for m in measures if m.kind is MeasureKind.odds_ratio]
     assert [m.estimate for m in ratios] == [1.60, 0.83, 2.24, 1.31, 0.68, 0.88]
     for m in ratios:
