@@ -8,7 +8,7 @@ import streamlit as st
 from kb.models import User
 from kb.services.references import ImportReport, import_bib
 from kb.ui import state
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md
 
 REPORT = "kb_bib_report"
 
@@ -32,7 +32,9 @@ def show_report(report: ImportReport) -> None:
     cols[4].metric("Skipped", len(report.skipped))
     if report.problems:
         st.markdown("**Problems**")
-        st.dataframe(pd.DataFrame([p.as_dict() for p in report.problems]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame([p.as_dict() for p in report.problems]), hide_index=True, placeholder=EMPTY
+        )
     if report.possible_duplicates:
         st.markdown("**Possible duplicates** (not merged: check and merge by hand)")
         st.dataframe(
@@ -43,6 +45,7 @@ def show_report(report: ImportReport) -> None:
                 ]
             ),
             hide_index=True,
+            placeholder=EMPTY,
         )
     if report.unknown_study_type:
         st.caption(md("No study type: " + ", ".join(report.unknown_study_type)))

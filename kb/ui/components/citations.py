@@ -13,7 +13,7 @@ from kb.models import User
 from kb.services.claims import assess_stance, link_citation, unlink_citation
 from kb.services.references import list_references
 from kb.ui import state
-from kb.ui.text import Colour, md
+from kb.ui.text import Colour, md, shown
 
 STANCE_COLOURS: dict[str, Colour] = {
     Stance.supports.value: "green",
@@ -40,12 +40,11 @@ def show_list(citations: Sequence[Mapping[str, Any]]) -> None:
             badges[0].badge(c["stance"], color=STANCE_COLOURS.get(c["stance"], "gray"))
             if c["retraction"] != RetractionStatus.none.value:
                 badges[1].badge(c["retraction"], icon=":material/warning:", color="red")
-            level = c["level"] if c["level"] is not None else "-"
-            badges[2].caption(md(f"{c['study_type_label']}; evidence level {level}"))
+            badges[2].caption(md(f"{c['study_type_label']}; evidence level {shown(c['level'])}"))
             if c["quote"]:
                 st.markdown("> " + md(c["quote"]))
             if c["locator"] or c["assessed_by"]:
-                st.caption(md(f"{c['locator'] or ''} assessed by {c['assessed_by'] or '-'}"))
+                st.caption(md(f"{c['locator'] or ''} assessed by {shown(c['assessed_by'])}"))
 
 
 def assess_form(

@@ -10,6 +10,7 @@ import streamlit as st
 from kb.services.queries import ClaimRow
 from kb.ui import state
 from kb.ui.navigation import CLAIM_PAGE
+from kb.ui.text import EMPTY
 
 
 def frame(rows: Sequence[ClaimRow]) -> pd.DataFrame:
@@ -47,6 +48,7 @@ def show(rows: Sequence[ClaimRow], *, key: str) -> None:
     event = st.dataframe(
         frame(rows),
         hide_index=True,
+        placeholder=EMPTY,
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}_table",

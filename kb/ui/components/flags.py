@@ -12,7 +12,7 @@ from kb.enums import FlagKind, FlagStatus
 from kb.models import User
 from kb.services.flags import dismiss_flag, raise_flag, resolve_flag
 from kb.ui import state
-from kb.ui.text import Colour, md, when
+from kb.ui.text import Colour, md, shown, when
 
 DIALOG = "kb_flag_dialog"  # claim id whose "raise a flag" dialog is open
 STATUS_COLOURS: dict[str, Colour] = {
@@ -30,10 +30,10 @@ def show_list(flags: Sequence[Mapping[str, Any]]) -> None:
             left, right = st.columns([1, 4])
             left.badge(f["status"], color=STATUS_COLOURS.get(f["status"], "gray"))
             right.markdown(f"**{md(f['kind'])}** (flag {f['id']}): {md(f['note'] or '')}")
-            st.caption(md(f"raised by {f['raised_by'] or '-'} at {when(f['raised_at'])}"))
+            st.caption(md(f"raised by {shown(f['raised_by'])} at {when(f['raised_at'])}"))
             if not f["open"]:
                 st.caption(
-                    md(f"{f['status']} by {f['resolved_by'] or '-'} at {when(f['resolved_at'])}")
+                    md(f"{f['status']} by {shown(f['resolved_by'])} at {when(f['resolved_at'])}")
                     + (f": {md(f['resolution_note'])}" if f["resolution_note"] else "")
                 )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from kb.ui.text import Colour, md, status_badge, when
+from kb.ui.text import Colour, md, shown, status_badge, when
 
 
 def timeline(events: Sequence[Mapping[str, Any]]) -> None:
@@ -21,7 +21,7 @@ def timeline(events: Sequence[Mapping[str, Any]]) -> None:
         elif e["to_status"] and not e["from_status"]:
             move = f" → {status_badge(e['to_status'])}"
         st.markdown(
-            f"**{md(e['action'])}**{move} · {md(e['actor'])} ({md(e['role'])}) · "
+            f"**{md(e['action'])}**{move} · {md(shown(e['actor']))} ({md(shown(e['role']))}) · "
             f"{md(when(e['at']))} · v{md(e['version'])}"
         )
         if e["comment"]:

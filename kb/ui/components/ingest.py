@@ -12,7 +12,7 @@ from kb.models import User
 from kb.services.ingest import IngestResult, decode_article, ingest_article, preview_article
 from kb.ui import state
 from kb.ui.navigation import ARTICLE_PAGE
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md
 
 PREVIEW = "kb_ingest_preview"  # (fingerprint of the inputs, IngestResult)
 
@@ -35,12 +35,18 @@ def _show_preview(result: IngestResult) -> None:
         st.dataframe(
             pd.DataFrame({"flag": list(result.flags), "claims": list(result.flags.values())}),
             hide_index=True,
+            placeholder=EMPTY,
         )
     if result.references:
-        st.dataframe(pd.DataFrame([r.as_dict() for r in result.references]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame([r.as_dict() for r in result.references]),
+            hide_index=True,
+            placeholder=EMPTY,
+        )
     st.dataframe(
         pd.DataFrame(result.claims, columns=["position", "section", "kind", "markers", "text"]),
         hide_index=True,
+        placeholder=EMPTY,
     )
 
 

@@ -10,7 +10,7 @@ from kb.permissions import Action
 from kb.security import random_password
 from kb.services.users import add_user, list_users, set_active, set_role
 from kb.ui import state
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md
 
 user = state.require_user(Action.user_manage)
 st.title("Users and roles")
@@ -43,7 +43,7 @@ st.dataframe(
             for u in accounts
         ]
     ),
-    hide_index=True,
+    hide_index=True, placeholder=EMPTY,
 )  # fmt: skip
 emails = [u.email for u in accounts]
 if not emails:

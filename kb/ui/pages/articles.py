@@ -10,7 +10,7 @@ from kb.services.articles import count_articles, list_articles
 from kb.ui import state
 from kb.ui.components import charts, ingest
 from kb.ui.navigation import ARTICLE_PAGE
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md
 
 SHOWN = 50
 
@@ -36,6 +36,7 @@ with tab_list:
         event = st.dataframe(
             table,
             hide_index=True,
+            placeholder=EMPTY,
             on_select="rerun",
             selection_mode="single-row",
             key="articles_table",

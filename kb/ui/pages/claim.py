@@ -13,7 +13,7 @@ from kb.services.claims import claim_detail
 from kb.ui import state
 from kb.ui.components import citations, edit_claim, flags, history, review_actions
 from kb.ui.navigation import CLAIMS_PAGE
-from kb.ui.text import md, status_badge, when
+from kb.ui.text import md, shown, status_badge, when
 from kb.workflow import WorkflowAction, available_actions
 from kb.workflow import why_not as workflow_why_not
 
@@ -55,9 +55,9 @@ st.markdown(
 )
 st.caption(
     md(
-        f"Section: {detail['section'] or '-'} · author {detail['author'] or '-'} · "
-        f"assignee {detail['assignee'] or '-'} · updated {when(detail['updated_at'])} "
-        f"by {detail['updated_by'] or '-'}"
+        f"Section: {shown(detail['section'])} · author {shown(detail['author'])} · "
+        f"assignee {shown(detail['assignee'])} · updated {when(detail['updated_at'])} "
+        f"by {shown(detail['updated_by'])}"
     )
 )
 

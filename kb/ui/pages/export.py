@@ -12,6 +12,7 @@ from kb.export import FRAME_NAMES, export_frame, iter_frame
 from kb.permissions import Action
 from kb.ui import state
 from kb.ui.components import claim_filters
+from kb.ui.text import EMPTY
 
 PREVIEW_ROWS = 20
 FILE = "kb_export_file"  # (settings fingerprint, file name, bytes)
@@ -36,7 +37,7 @@ st.caption(f"First rows of the {frame} table with these filters:")
 if head is None or head.empty:
     st.info("No rows match.")
 else:
-    st.dataframe(head.head(PREVIEW_ROWS), hide_index=True)
+    st.dataframe(head.head(PREVIEW_ROWS), hide_index=True, placeholder=EMPTY)
 
 fmt_label = st.radio("Format", list(FORMATS), horizontal=True, key="export_format")
 suffix, mime = FORMATS[fmt_label]

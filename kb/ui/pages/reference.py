@@ -10,7 +10,7 @@ from kb.errors import KBError
 from kb.services.references import reference_detail
 from kb.ui import state
 from kb.ui.navigation import CLAIM_PAGE, REFERENCES_PAGE
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md, shown
 
 state.require_user()
 citekey = st.session_state.get(state.REFERENCE)
@@ -38,11 +38,11 @@ cols = st.columns(4)
 cols[0].metric(
     "Study type", ref["study_type"] + (" (inferred)" if ref["study_type_inferred"] else "")
 )
-cols[1].metric("Evidence level", ref["evidence_level"] or "-")
+cols[1].metric("Evidence level", shown(ref["evidence_level"]))
 cols[2].metric("Cited by", ref["cited_by"])
 cols[3].metric("Articles", len(ref["articles"]))
 if ref["doi"] or ref["pmid"]:
-    st.caption(md(f"DOI {ref['doi'] or '-'} · PMID {ref['pmid'] or '-'}"))
+    st.caption(md(f"DOI {shown(ref['doi'])} · PMID {shown(ref['pmid'])}"))
 if ref["abstract"]:
     with st.expander("Abstract"):
         st.markdown(md(ref["abstract"]))
@@ -55,7 +55,7 @@ else:
     st.dataframe(
         pd.DataFrame(cited)[["claim_id", "article", "position", "claim_status", "marker",
                              "stance", "quote", "claim_text"]],
-        hide_index=True,
+        hide_index=True, placeholder=EMPTY,
     )  # fmt: skip
     ids = [c["claim_id"] for c in cited]
     pick = st.selectbox("Open claim", ids, key="ref_claim_pick")

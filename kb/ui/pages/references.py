@@ -11,7 +11,7 @@ from kb.services.references import export_bib, list_references
 from kb.ui import state
 from kb.ui.components import bib_import
 from kb.ui.navigation import REFERENCE_PAGE
-from kb.ui.text import md
+from kb.ui.text import EMPTY, md
 
 LIMIT = 200
 BIB = "kb_bib_download"
@@ -41,8 +41,8 @@ with tab_lib:
         table = pd.DataFrame(refs)
         table["authors"] = table["authors"].map(lambda a: "; ".join(a))
         event = st.dataframe(
-            table, hide_index=True, on_select="rerun", selection_mode="single-row",
-            key="refs_table",
+            table, hide_index=True, placeholder=EMPTY, on_select="rerun",
+            selection_mode="single-row", key="refs_table",
         )  # fmt: skip
         if event is not None and event.selection.rows:
             state.open_page(state.REFERENCE, refs[event.selection.rows[0]]["citekey"],

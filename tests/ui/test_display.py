@@ -1,0 +1,88 @@
+"""What every page shows for missing values, and how its tables and charts are laid out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
+
+from kb.models import Claim
+from kb.services import review
+from kb.services.claims import link_citation
+from kb.services.flags import raise_flag, resolve_flag
+from kb.services.users import get_user_by_email
+from kb.ui.text import EMPTY
+from tests import factories
+from tests.ui.conftest import ARTICLE, CLAIM_ID, REFERENCE, REPO, email, plain
+
+SLUG = "spinal-stenosis-balance"
+CITED = "praxis2025stenosis"  # no authors in the library: an empty cell in its rows
+ROLE_PAGES = {
+    "reviewer": ["review_queue", "claims", "claim", "articles", "article", "references",
+                 "reference", "dashboard", "export"],
+    "admin": ["review_queue", "claims", "claim", "articles", "article", "references",
+              "reference", "dashboard", "export", "admin"],
+}  # fmt: skip
+NONE_WORD = re.compile(r"\bNone\b")
+
+
+@pytest.fixture
+def worked_claim(db: Session) -> int:
+    """A claim with what leaves fields empty: a citation with no marker, quote or locator, a
+    resolved flag, reviews and an approval (so the approvals chart has a week to draw)."""
+    editor = get_user_by_email(session=db, email=email("editor"))
+    reviewer = get_user_by_email(session=db, email=email("reviewer"))
+    claim = db.exec(select(Claim).where(col(Claim.section).is_(None)).limit(1)).first()
+    assert claim is not None and claim.id is not None
+    cid = claim.id
+    link_citation(session=db, actor=editor, claim_id=cid, citekey=CITED, seen_version=None)
+    flag = raise_flag(session=db, actor=reviewer, claim_id=cid, kind="other", note="Check it.")
+    resolve_flag(session=db, actor=editor, flag_id=flag.id, note=None)
+    other = factories.claim(db, author=editor, kind="background")
+    review.start_review(session=db, actor=reviewer, claim_id=other.id, seen_version=None)
+    review.approve(session=db, actor=reviewer, claim_id=other.id, seen_version=None)
+    return cid
+
+
+def _page_texts(at: AppTest) -> list[str]:
+    """Every string a person reads on the page, as they read it."""
+    parts: list[object] = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in (*at.error, *at.warning, *at.info, *at.success)]
+    parts += [t.value for t in (*at.title, *at.subheader)]
+    parts += [x for m in at.metric for x in (m.label, m.value)]
+    parts += [b.label for b in at.button] + [t.label for t in at.tabs]
+    return [plain(str(p)) for p in parts]
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_no_page_shows_none_for_an_empty_value(
+    open_app, db: Session, worked_claim: int, role: str
+) -> None:
+    at = open_app(role, **{CLAIM_ID: worked_claim, ARTICLE: SLUG, REFERENCE: CITED})
+    seen_tables = 0
+    for page in ROLE_PAGES[role]:
+        at.switch_page(f"kb/ui/pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        shown = [t for t in _page_texts(at) if NONE_WORD.search(t)]
+        assert shown == [], (page, shown)
+        for table in at.dataframe:
+            assert table.proto.placeholder == EMPTY, (page, table.key)
+            seen_tables += 1
+    assert seen_tables >= 6  # queue, claims, articles, references, cited by, export (, admin)
+
+
+def test_every_table_in_the_ui_sets_the_empty_placeholder() -> None:
+    # Tables that only appear after an upload or a preview are not reached by the sweep above.
+    for path in sorted((REPO / "kb" / "ui").rglob("*.py")):
+        source = path.read_text("utf-8")
+        calls = source.count("st.dataframe(")
+        assert source.count("placeholder=EMPTY") >= calls, path.relative_to(REPO)
+
+
+def test_claim_detail_text_shows_the_empty_mark(open_app, worked_claim: int) -> None:
+    at = open_app("reviewer", "claim.py", **{CLAIM_ID: worked_claim})
+    (line,) = [plain(c.value) for c in at.caption if plain(c.value).startswith("Section:")]
+    assert line.startswith(f"Section: {EMPTY} · author ")
+    assert f"assignee {EMPTY}" in line
