@@ -6,10 +6,12 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from kb.models import Citation, Claim, Reference
+from kb.models import Citation, Claim, Flag, Reference
+from kb.permissions import Action
 from kb.services.claims import edit_claim
 from kb.services.flags import raise_flag
 from kb.services.users import get_user_by_email
+from kb.ui.components import flags
 from tests import factories
 from tests.ui.conftest import CLAIM_ID, email, plain, texts
 
@@ -192,6 +194,27 @@ def test_raise_a_flag_in_the_dialog(open_app, db: Session) -> None:
     assert "Only a case series." in texts(at)
     db.rollback()
     assert db.get(Claim, claim.id).open_flag_count == 1
+
+
+@pytest.mark.parametrize(
+    ("button", "done"), [("flag_resolve", "resolved"), ("flag_dismiss", "dismissed")]
+)
+def test_closing_a_flag_says_what_was_done(open_app, db: Session, button: str, done: str) -> None:
+    claim = _claim(db, kind="background")
+    other = get_user_by_email(session=db, email="reviewer2@example.org")
+    flag = raise_flag(session=db, actor=other, claim_id=claim.id, kind="other", note="Check.")
+    at = open_app("reviewer", "claim.py", **{CLAIM_ID: claim.id})
+    at.text_input(key="close_flag_note").input("Looked at the source.")
+    at.button(key=button).click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert [plain(s.value) for s in at.success] == [f"Flag {flag.id}: {done}."]
+    db.rollback()
+    assert db.get(Flag, flag.id).status == done
+
+
+def test_every_flag_action_has_its_past_participle() -> None:
+    assert set(flags.DONE) == {a for a in Action if a.name.startswith("flag_")}
+    assert flags.DONE[Action.flag_dismiss] == "dismissed"
 
 
 def test_flag_without_a_note_is_refused_in_the_dialog(open_app, db: Session) -> None:

@@ -10,11 +10,20 @@ from sqlmodel import Session
 
 from kb.enums import FlagKind, FlagStatus
 from kb.models import User
+from kb.permissions import Action
 from kb.services.flags import dismiss_flag, raise_flag, resolve_flag
 from kb.ui import state
 from kb.ui.text import Colour, md, shown, when
 
 DIALOG = "kb_flag_dialog"  # claim id whose "raise a flag" dialog is open
+# What each flag action's message says was done. The participles are words, not the button's
+# verb plus "d" (which gave "Flag 75: dismissd.").
+DONE: dict[Action, str] = {
+    Action.flag_raise: "raised",
+    Action.flag_resolve: "resolved",
+    Action.flag_dismiss: "dismissed",
+}
+CLOSE_LABELS: dict[Action, str] = {Action.flag_resolve: "Resolve", Action.flag_dismiss: "Dismiss"}
 STATUS_COLOURS: dict[str, Colour] = {
     FlagStatus.open.value: "red",
     FlagStatus.resolved.value: "green",
@@ -60,7 +69,7 @@ def _raise_dialog(user: User, claim_id: int, seen: int) -> None:
         )
         if ok:
             _close_dialog()
-            state.flash(f"Flag raised: {kind}.")
+            state.flash(f"Flag {DONE[Action.flag_raise]}: {kind}.")
             st.rerun()
 
 
@@ -95,17 +104,18 @@ def close_form(
     )
     note = st.text_input("Note", key="close_flag_note")
     cols = st.columns(2)
-    for col, verb, reason, fn in (
-        (cols[0], "Resolve", resolve_reason, resolve_flag),
-        (cols[1], "Dismiss", dismiss_reason, dismiss_flag),
+    for col, action, reason, fn in (
+        (cols[0], Action.flag_resolve, resolve_reason, resolve_flag),
+        (cols[1], Action.flag_dismiss, dismiss_reason, dismiss_flag),
     ):
+        label = CLOSE_LABELS[action]
         clicked = col.button(
-            verb, key=f"flag_{verb.lower()}", disabled=reason is not None, help=reason
+            label, key=f"flag_{label.lower()}", disabled=reason is not None, help=reason
         )
         if reason:
             col.caption(md(reason))
         if clicked and flag_id is not None:
             state.act(
                 _closer(fn, user, flag_id, note, seen),
-                f"Flag {flag_id}: {verb.lower()}d.",
+                f"Flag {flag_id}: {DONE[action]}.",
             )
