@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
@@ -13,6 +15,7 @@ from kb.services import review
 from kb.services.claims import link_citation
 from kb.services.flags import raise_flag, resolve_flag
 from kb.services.users import get_user_by_email
+from kb.ui.components import charts
 from kb.ui.text import EMPTY
 from tests import factories
 from tests.ui.conftest import ARTICLE, CLAIM_ID, REFERENCE, REPO, email, plain
@@ -86,3 +89,50 @@ def test_claim_detail_text_shows_the_empty_mark(open_app, worked_claim: int) -> 
     (line,) = [plain(c.value) for c in at.caption if plain(c.value).startswith("Section:")]
     assert line.startswith(f"Section: {EMPTY} · author ")
     assert f"assignee {EMPTY}" in line
+
+
+def _specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def _axis(encoding: dict[str, Any]) -> dict[str, Any]:
+    return encoding.get("axis") or {}
+
+
+def test_dashboard_bar_labels_are_never_cut(open_app, worked_claim: int) -> None:
+    at = open_app("analyst", "dashboard.py")
+    specs = _specs(at)
+    assert len(specs) == 4
+    bars = [s for s in specs if s["encoding"]["y"]["type"] == "nominal"]
+    assert len(bars) == 3  # status, evidence level, open flags by kind
+    for spec in bars:
+        assert _axis(spec["encoding"]["y"]).get("labelLimit") == 0, spec["encoding"]["y"]
+        # Room for every label: a band of at least 20 px per bar above the x axis.
+        rows = len(spec["encoding"]["y"]["sort"])
+        assert (spec["height"] - charts.AXIS_HEIGHT) / rows >= 20, spec["encoding"]["y"]
+
+
+def test_counts_are_whole_numbers_on_every_axis(open_app, worked_claim: int) -> None:
+    at = open_app("analyst", "dashboard.py")
+    (weekly,) = [s for s in _specs(at) if s["encoding"]["x"]["type"] == "temporal"]
+    assert weekly["encoding"]["y"]["field"] == "approvals"
+    counts = [weekly["encoding"]["y"]]
+    counts += [
+        s["encoding"]["x"] for s in _specs(at) if s["encoding"]["x"]["type"] == "quantitative"
+    ]
+    assert len(counts) == 4
+    for axis in map(_axis, counts):
+        assert (axis.get("format"), axis.get("tickMinStep")) == ("d", 1), axis
+
+
+def test_no_approvals_yet_says_so_instead_of_an_empty_chart(open_app) -> None:
+    at = open_app("analyst", "dashboard.py")
+    assert "No approvals in the last 26 weeks." in [plain(c.value) for c in at.caption]
+    assert all(s["encoding"]["x"]["type"] != "temporal" for s in _specs(at))
+
+
+def test_article_bars_show_the_whole_slug(open_app) -> None:
+    at = open_app("analyst", "articles.py")
+    (spec,) = _specs(at)
+    assert spec["encoding"]["y"]["field"] == "article"
+    assert _axis(spec["encoding"]["y"]).get("labelLimit") == 0
