@@ -1,4 +1,5 @@
-"""Export: pick a table and the Claims page's filters, preview, download CSV, Excel or Parquet."""
+"""Export: pick a table, see which claims the Claims page's filters match (change or clear them
+here), preview, download CSV, Excel or Parquet."""
 
 from __future__ import annotations
 
@@ -10,22 +11,39 @@ import streamlit as st
 from kb.errors import KBError
 from kb.export import FRAME_NAMES, export_frame, iter_frame
 from kb.permissions import Action
+from kb.services.queries import count_claims
 from kb.ui import state
 from kb.ui.components import claim_filters
-from kb.ui.text import EMPTY
+from kb.ui.text import EMPTY, md
 
 PREVIEW_ROWS = 20
 FILE = "kb_export_file"  # (settings fingerprint, file name, bytes)
 FORMATS = {"CSV": ("csv", "text/csv"), "Excel": ("xlsx", None), "Parquet": ("parquet", None)}
+# What the rows of each table are, for the claims the filters match.
+ROWS_OF = {
+    "claims": "one row per claim",
+    "citations": "their citations",
+    "measures": "the numbers they report",
+    "flags": "their flags",
+    "events": "their review history",
+    "references": "the references they cite",
+}
+
+
+def _claims(n: int) -> str:
+    return f"{n:,} claim" + ("" if n == 1 else "s")
+
 
 user = state.require_user(Action.export)
 st.title("Export")
 frame = st.selectbox("Table", FRAME_NAMES, key="export_frame")
+st.caption("The filters are the Claims page's: what it lists is what you export here.")
 filters = claim_filters.show(key="export")
 if filters is None:
     st.stop()
 try:
     with state.session() as s:
+        matching = count_claims(session=s, filters=filters)
         chunks = iter_frame(
             session=s, frame=frame, filters=filters, actor=user, chunk_size=PREVIEW_ROWS
         )
@@ -33,6 +51,15 @@ try:
 except KBError as e:
     state.show_error(e)
     st.stop()
+active = claim_filters.describe(filters)
+# Unfiltered, the references table is the whole library, cited or not.
+rows_of = "every reference" if frame == "references" and not active else ROWS_OF[frame]
+verb = "matches" if matching == 1 else "match"
+st.markdown(
+    f"**{_claims(matching)}** "
+    + (f"{verb} {md(active)}" if active else "(no filter: every claim)")
+    + f" · {md(rows_of)}"
+)
 st.caption(f"First rows of the {frame} table with these filters:")
 if head is None or head.empty:
     st.info("No rows match.")
