@@ -136,3 +136,32 @@ def test_article_bars_show_the_whole_slug(open_app) -> None:
     (spec,) = _specs(at)
     assert spec["encoding"]["y"]["field"] == "article"
     assert _axis(spec["encoding"]["y"]).get("labelLimit") == 0
+
+
+# The main area beside the sidebar in a 1400 px window, less the grid's row selector (measured
+# in chromium; tests/e2e checks the real grid at that size).
+MAIN_AREA_PX = 938 - 33
+TRIAGE = ["id", "status", "text", "supports", "open flags", "assignee"]
+
+
+def test_review_queue_tables_show_the_triage_columns_within_the_window(
+    open_app, db: Session
+) -> None:
+    reviewer = get_user_by_email(session=db, email=email("reviewer"))
+    other = get_user_by_email(session=db, email="reviewer2@example.org")
+    for assignee in (reviewer, other):
+        factories.claim(db, status="Under Review", assignee_id=assignee.id)
+    at = open_app("reviewer", "review_queue.py")
+    assert len(at.dataframe) == 3  # mine, waiting, under review by others
+    for table in at.dataframe:
+        assert list(table.proto.column_order) == TRIAGE, table.key
+        config = json.loads(table.proto.columns)
+        assert sum(config[c]["width"] for c in TRIAGE) <= MAIN_AREA_PX, table.key
+
+
+def test_claims_page_puts_the_triage_columns_first(open_app) -> None:
+    at = open_app("analyst", "claims.py")
+    (table,) = at.dataframe
+    order = list(table.proto.column_order)
+    assert order[: len(TRIAGE)] == TRIAGE
+    assert set(order) == set(table.value.columns)  # and every other column after them

@@ -40,8 +40,29 @@ def frame(rows: Sequence[ClaimRow]) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def show(rows: Sequence[ClaimRow], *, key: str) -> None:
-    """Render rows; selecting one (table row or the picker) opens it on the Claim page."""
+# What a reviewer triages by, first and in pixel widths that fit the main area of a 1400 px
+# window beside the sidebar (about 940 px, 33 of them the row selector): no horizontal
+# scrolling to reach open flags, supports or the assignee. The grid stretches the columns
+# to fill wider windows.
+TRIAGE_COLUMNS = ("id", "status", "text", "supports", "open flags", "assignee")
+COLUMN_CONFIG = {
+    "id": st.column_config.NumberColumn(width=60),
+    "status": st.column_config.TextColumn(width=100),
+    "text": st.column_config.TextColumn(width=370),
+    "supports": st.column_config.NumberColumn(width=80),
+    "open flags": st.column_config.NumberColumn(width=90),
+    "assignee": st.column_config.TextColumn(width=180),
+}
+# The review queue shows only those (the table's menu can show the others); the Claims page
+# shows every column, the triage ones first.
+QUEUE_COLUMNS = TRIAGE_COLUMNS
+ALL_COLUMNS = (*TRIAGE_COLUMNS, "article", "#", "kind", "level", "study type", "refutes",
+               "citations", "updated")  # fmt: skip
+
+
+def show(rows: Sequence[ClaimRow], *, key: str, columns: Sequence[str] = ALL_COLUMNS) -> None:
+    """Render rows, columns in that order; selecting one (table row or the picker) opens it on
+    the Claim page."""
     if not rows:
         st.info("No claims match.")
         return
@@ -52,7 +73,8 @@ def show(rows: Sequence[ClaimRow], *, key: str) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}_table",
-        column_config={"text": st.column_config.TextColumn(width="large")},
+        column_order=list(columns),
+        column_config=COLUMN_CONFIG,
     )
     picked = list(event.selection.rows) if event is not None else []
     if picked:

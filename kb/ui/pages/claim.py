@@ -70,12 +70,13 @@ with st.container(border=True):
     st.markdown(f"**{md(detail['text'])}**")
     if after is not None:
         st.caption(md(after.text))
-nav = st.columns([1, 1, 6])
-for col, other, label, key in ((nav[0], before, "← Previous claim", "claim_prev"),
-                              (nav[1], after, "Next claim →", "claim_next")):  # fmt: skip
-    if other is not None and col.button(label, key=key):
-        st.session_state[state.CLAIM_ID] = other.id
-        st.rerun()
+# A row sized to the buttons' labels: fixed-width columns cut "Previous claim" to "Previous ...".
+with st.container(horizontal=True):
+    for other, label, key in ((before, "← Previous claim", "claim_prev"),
+                              (after, "Next claim →", "claim_next")):  # fmt: skip
+        if other is not None and st.button(label, key=key):
+            st.session_state[state.CLAIM_ID] = other.id
+            st.rerun()
 edit_claim.show(user=user, claim=claim, seen=seen)
 
 st.subheader("Review")

@@ -45,12 +45,12 @@ first = (len(stack) - 1) * PAGE_SIZE
 shown = f"{first + 1}-{first + len(page.rows)}" if page.rows else "0"
 st.caption(f"{shown} of {total:,} claims (page {len(stack)})")
 claim_table.show(page.rows, key="claims")
-prev_col, next_col, _ = st.columns([1, 1, 6])
-prev_col.button("Previous", key="claims_prev", disabled=len(stack) == 1, on_click=_previous)
-next_col.button(
-    "Next",
-    key="claims_next",
-    disabled=page.next_cursor is None,
-    on_click=_next,
-    args=(page.next_cursor,),
-)
+with st.container(horizontal=True):
+    st.button("Previous", key="claims_prev", disabled=len(stack) == 1, on_click=_previous)
+    st.button(
+        "Next",
+        key="claims_next",
+        disabled=page.next_cursor is None,
+        on_click=_next,
+        args=(page.next_cursor,),
+    )
