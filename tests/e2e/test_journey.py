@@ -1,7 +1,9 @@
 """Issue 7's journey in a real browser against `kb serve`: an editor ingests an article, a
 reviewer flags a claim and requests changes, the editor fixes it, the reviewer approves, an
-analyst exports the claims table and reads the dashboard. Screenshots go to a temporary folder,
-or to KB_SCREENSHOT_DIR: the README's Screenshots section refreshes its pictures that way."""
+analyst filters the claims, exports what the Claims page listed and reads the dashboard.
+Along the way, at 1400 x 900, it measures what must not be cut or scrolled out of sight.
+Screenshots go to a temporary folder, or to KB_SCREENSHOT_DIR: the README's Screenshots section
+refreshes its pictures that way."""
 
 from __future__ import annotations
 
@@ -17,12 +19,17 @@ from tests.e2e.ui import (
     Locator,
     Page,
     alert,
+    chart_labels,
     choose,
+    clipped,
     expect,
     go,
+    grid_headers,
+    inside_viewport,
     new_page,
     open_tab,
     screenshot,
+    scrolls_sideways,
     settle,
     sign_in,
     type_in,
@@ -37,6 +44,8 @@ TITLE = "Walking and low back pain"
 CLAIM = "The lumbar spine sits in the lower back."
 FIXED = "The lumbar spine sits in the lower back, below the thoracic spine."
 NUMERIC = "Walking for 30 minutes a day lowered pain scores in 42 adults."
+# The review queue's columns, all in view at 1400 px; the Claims page starts with them.
+TRIAGE = ["id", "status", "text", "supports", "open flags", "assignee"]
 ARTICLE = f"""# {TITLE}
 
 ## Background
@@ -110,6 +119,13 @@ def test_editor_reviewer_analyst_journey(
     sign_in(rv, url, reviewer_email, reviewer_pw)
     expect(rv.get_by_role("heading", name="Review queue", exact=True)).to_be_visible()
     expect(rv.get_by_test_id("stMetric").filter(has_text="Submitted")).to_be_visible()
+    # Open flags, supports and the assignee are in view without scrolling sideways.
+    tables = rv.get_by_test_id("stDataFrame")
+    expect(tables.first).to_be_visible()
+    for table in tables.all():
+        assert grid_headers(table, len(TRIAGE)) == TRIAGE
+        assert not scrolls_sideways(table)
+        assert inside_viewport(table)
     screenshot(rv, "review_queue", screenshots)
     go(rv, "Articles")
     type_in(rv.get_by_role("textbox", name="Filter by title or slug"), SLUG)
@@ -119,6 +135,17 @@ def test_editor_reviewer_analyst_journey(
     expect(rv.get_by_role("heading", name=TITLE)).to_be_visible()
     settle(rv)
     claim_id = _open_claim_from_article(rv, CLAIM)
+    # Claim 1 of 2 has a next one; there, "← Previous claim" is shown in full and leads back.
+    rv.get_by_role("button", name="Next claim →").click()
+    expect(_status(rv)).to_contain_text("claim 2 of 2")
+    settle(rv)
+    previous = widget(rv, "claim_prev").get_by_role("button")
+    expect(previous).to_have_text("← Previous claim")
+    assert clipped(previous) == []
+    assert inside_viewport(previous)
+    previous.click()
+    expect(rv.get_by_role("heading", name=f"Claim {claim_id}", exact=True)).to_be_visible()
+    settle(rv)
     expect(_status(rv)).to_contain_text("Submitted")
     expect(_status(rv)).to_contain_text("background")
     _click_review(rv, "Start review", f"Start review: done on claim {claim_id}.")
@@ -181,9 +208,16 @@ def test_editor_reviewer_analyst_journey(
     an_ctx, an = new_page(browser)
     sign_in(an, url, analyst_email, analyst_pw)
     expect(an.get_by_role("heading", name="Claims", exact=True)).to_be_visible()
+    # The triage columns come first, whole: the column after them begins in view.
+    headers = grid_headers(an.get_by_test_id("stDataFrame").first, len(TRIAGE) + 1)
+    assert headers[: len(TRIAGE)] == TRIAGE
     screenshot(an, "claims", screenshots)
+    # What the analyst filters on the Claims page is what the Export page exports.
+    type_in(widget(an, "claims_article").get_by_role("textbox"), SLUG)
+    expect(an.get_by_text("1-2 of 2 claims (page 1)")).to_be_visible()
     go(an, "Export")
-    type_in(widget(an, "export_article").get_by_role("textbox"), SLUG)
+    expect(widget(an, "export_article").get_by_role("textbox")).to_have_value(SLUG)
+    expect(an.get_by_text(f"2 claims match article {SLUG} · one row per claim")).to_be_visible()
     expect(an.get_by_text("First rows of the claims table with these filters:")).to_be_visible()
     settle(an)
     an.get_by_role("button", name="Build file").click()
@@ -205,6 +239,17 @@ def test_editor_reviewer_analyst_journey(
     assert approved["open_flag_count"] == "0"
     assert approved["citekeys"] == "costantini2010scs"
     assert rows[NUMERIC]["status"] == "Submitted"
+    # Narrowed on the Export page, the Claims page lists the same; cleared there, both are.
+    widget(an, "export_status").get_by_role("combobox").click()
+    an.get_by_role("option", name="Approved", exact=True).click()
+    an.keyboard.press("Escape")
+    expect(an.get_by_text(f"1 claim matches article {SLUG}; status Approved")).to_be_visible()
+    settle(an)
+    go(an, "Claims")
+    expect(an.get_by_text("1-1 of 1 claims (page 1)")).to_be_visible()
+    widget(an, "claims_clear").get_by_role("button").click()
+    expect(an.get_by_text("1-45 of 45 claims (page 1)")).to_be_visible()
+    settle(an)
 
     go(an, "Dashboard")
     for heading in ("Claims by status", "Open flags by kind", "Approvals per week"):
@@ -212,12 +257,18 @@ def test_editor_reviewer_analyst_journey(
     expect(an.get_by_test_id("stMetric").filter(has_text="Approved")).to_contain_text("1")
     charts = an.get_by_test_id("stVegaLiteChart")
     expect(charts.first).to_be_visible()
-    assert charts.count() >= 3
-    expect(charts.first.locator("canvas, svg").first).to_be_visible()
+    assert charts.count() == 4
+    # Every label in full (Vega cuts a long one to "ambiguous citati…"), whole-number counts.
+    labels = [label for chart in charts.all() for label in chart_labels(chart)]
+    assert [label for label in labels if "…" in label] == []
+    assert {"Under Review", "ambiguous citation mapping", "unsupported statement"} <= set(labels)
+    weekly = chart_labels(charts.filter(has_text="week starting"))
+    assert [label for label in weekly if re.fullmatch(r"[\d.,]+", label)] == ["0", "1"]
     screenshot(an, "dashboard", screenshots)
     go(an, "Articles")
     expect(an.get_by_text("3 articles; the 3 most recently updated below.")).to_be_visible()
-    expect(an.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    slugs = chart_labels(an.get_by_test_id("stVegaLiteChart").first)
+    assert {SLUG, "spinal-stenosis-balance", "scs-clinic-blog"} <= set(slugs)
     screenshot(an, "articles", screenshots)
     go(an, "References")
     expect(an.get_by_text(re.compile(r"^\d+ references"))).to_be_visible()

@@ -134,3 +134,45 @@ def _small_png(png: bytes) -> bytes:
     out = io.BytesIO()
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
     return out.getvalue() if out.tell() < len(png) else png
+
+
+def grid_headers(table: Locator, at_least: int = 1) -> list[str]:
+    """The column headers of an st.dataframe that lie at least partly in its visible area.
+
+    Streamlit's grid draws on a canvas; what it exposes to the DOM is an accessible table of
+    the columns currently in view (hidden from sight, so read textContent, not innerText).
+    """
+    headers = table.locator("table[role=grid] thead th")
+    expect(headers.nth(at_least - 1)).to_be_attached()
+    return [str(t) for t in headers.evaluate_all("hs => hs.map(h => h.textContent)")]
+
+
+def scrolls_sideways(table: Locator) -> bool:
+    """True when an st.dataframe's columns are wider than the table (a horizontal scrollbar)."""
+    return bool(table.locator(".dvn-scroller").evaluate("s => s.scrollWidth > s.clientWidth"))
+
+
+def clipped(element: Locator) -> list[str]:
+    """The text of every part of element that is cut short (its content wider than its box)."""
+    return [
+        str(t)
+        for t in element.evaluate(
+            "e => [e, ...e.querySelectorAll('*')]"
+            ".filter(x => x.scrollWidth > x.clientWidth).map(x => x.textContent)"
+        )
+    ]
+
+
+def inside_viewport(element: Locator) -> bool:
+    """True when element's box lies within the browser window's width."""
+    box = element.bounding_box()
+    width = element.page.viewport_size["width"] if element.page.viewport_size else 0
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def chart_labels(chart: Locator) -> list[str]:
+    """Every axis label a Vega-Lite chart drew (Streamlit renders them as SVG text)."""
+    expect(chart.locator("svg").first).to_be_visible()
+    labels = chart.locator(".role-axis-label text")
+    expect(labels.first).to_be_attached()
+    return [str(t) for t in labels.evaluate_all("ts => ts.map(t => t.textContent)")]
