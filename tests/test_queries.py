@@ -21,9 +21,11 @@ from kb.services.queries import (
     ClaimFilter,
     ClaimRow,
     claims_grouped_by,
+    conditions,
     count_claims,
     cursor_for_claim,
     iter_claim_ids,
+    paging,
     query_claims,
 )
 from tests import corpus
@@ -384,7 +386,7 @@ def test_search_finds_the_same_whichever_way_it_reads_the_index(
 ) -> None:
     # Common words walk the ordered index and probe the matches, rare words sort the matches
     # (SQLite): both must give the same pages.
-    monkeypatch.setattr(queries, "FTS_WALK_ABOVE", walk_above)
+    monkeypatch.setattr(conditions, "FTS_WALK_ABOVE", walk_above)
     for kwargs, expected in CASES:
         if "text" in kwargs:
             filters = ClaimFilter(**kwargs)
@@ -396,7 +398,7 @@ def test_search_finds_the_same_whichever_way_it_reads_the_index(
 def test_page_rows_are_built_from_the_columns_of_the_same_name() -> None:
     # query_claims builds ClaimRow by position from _page_base's first columns.
     names = [f.name for f in dataclasses.fields(ClaimRow)]
-    assert list(queries._page_base().selected_columns.keys())[: len(names)] == names
+    assert list(paging._page_base().selected_columns.keys())[: len(names)] == names
 
 
 # -- search pages read by recency (SQLite's claim_fts is keyed by recency_key) ----------------
@@ -555,7 +557,7 @@ def test_migration_0005_downgrades_and_reindexes(sqlite_url: str) -> None:
 def _cursor_key(when: datetime, claim_id: int) -> str:
     """The page key a cursor for (when, claim_id) binds on SQLite."""
     cursor = queries.encode_cursor("updated", (when, claim_id))
-    return str(queries._after_params(cursor, "updated", keyed=True)["after_key"])
+    return str(paging._after_params(cursor, "updated", keyed=True)["after_key"])
 
 
 def test_page_key_sorts_as_updated_at_then_id() -> None:
@@ -624,7 +626,7 @@ def test_cursors_round_trip_and_refuse_what_is_not_theirs() -> None:
         assert cursor.isascii() and cursor.isalnum()  # safe in a URL or a shell
         assert queries.decode_cursor(cursor, "updated") == key
         # On SQLite the page key comes straight from the cursor's digits: the same text.
-        params = queries._after_params(cursor, "updated", keyed=True)
+        params = paging._after_params(cursor, "updated", keyed=True)
         stored = key[0].astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
         assert params == {"after_key": f"{stored}\x01{key[1]:010d}"}
     assert queries.decode_cursor("p12.3", "position") == (12, 3)
@@ -648,7 +650,7 @@ def test_cursors_round_trip_and_refuse_what_is_not_theirs() -> None:
             queries.decode_cursor(bad, order)
         if order == "updated":
             with pytest.raises(InvalidInput, match="not a valid page cursor"):
-                queries._after_params(bad, order, keyed=True)
+                paging._after_params(bad, order, keyed=True)
 
 
 def _page_plans(s: Session, filters: ClaimFilter, order: Any = "updated") -> list[list[str]]:
