@@ -28,9 +28,9 @@ from sqlmodel import Session
 
 from benchmarks.common import DB_ENV, bench_engine, row
 from kb.db import make_engine
-from kb.export import export_frame, iter_frame
-from kb.export.frames import claims_select
 from kb.export.writers import write_xlsx
+from kb.services.export import export_frame, iter_frame
+from kb.services.export.selects import claims_select
 
 EXCEL_ROWS = 100_000
 RUNS = 3

@@ -14,22 +14,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-import kb.export.frames as frames_mod
 import kb.export.writers as writers
+import kb.services.export.frames as frames_mod
 from kb.cli import run
 from kb.db import make_engine
 from kb.errors import InvalidInput, PermissionDenied
-from kb.export import (
-    FRAME_NAMES,
-    FRAMES,
-    ExcelRowLimit,
-    build_frame,
-    export_bundle,
-    export_frame,
-    iter_frame,
-    read_export,
-    readme_table,
-)
+from kb.export import FRAME_NAMES, FRAMES, ExcelRowLimit, read_export, readme_table
+from kb.services.export import build_frame, export_bundle, export_frame, iter_frame
 from kb.services.queries import ClaimFilter
 from tests import corpus, factories
 from tests.corpus import T0, at

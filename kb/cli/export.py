@@ -29,9 +29,10 @@ from kb.cli.filters import (
     filter_options,
 )
 from kb.errors import ImportProblem
-from kb.export import FORMATS, FRAME_NAMES, export_bundle, export_frame
+from kb.export import FORMATS, FRAME_NAMES
 from kb.services import users as users_svc
 from kb.services.claim_import import import_claims
+from kb.services.export import export_bundle, export_frame
 
 export_app = typer.Typer(help="Export claim tables to CSV, Excel, Parquet or JSON Lines.")
 import_app = typer.Typer(help="Import claims from a spreadsheet.", no_args_is_help=True)

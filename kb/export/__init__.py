@@ -1,114 +1,34 @@
-"""Exports: pandas frames with documented, stable columns, and their file writers. No Streamlit.
+"""Export formats: the documented columns of each claim table, their dtypes, and file writers.
+
+Pure: imports only the standard library, pandas, pyarrow, xlsxwriter and kb.enums/kb.errors;
+never kb.services, kb.db or kb.permissions (reading the tables from the database is
+kb.services.export).
 
 Frames: claims, citations, measures, flags, events, references (columns in kb.export.columns and
-the README). Formats: CSV (optionally with a BOM for Excel), Excel, Parquet, JSON Lines. Large
-exports stream in keyset chunks, so memory stays flat at any size.
-
-Permission: with an actor, exporting needs Action.export (every role has it but a disabled
-account); actor None is the trusted operator (the CLI without --as).
+the README). Formats: CSV (optionally with a BOM for Excel), Excel, Parquet, JSON Lines; the
+writers take frames in chunks, so memory stays flat at any size.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlmodel import Session
-
-from kb.errors import InvalidInput
 from kb.export.columns import FRAME_NAMES, FRAMES, Col, readme_table
 from kb.export.dtypes import coerce, empty_frame, pandas_dtype
-from kb.export.frames import CHUNK_ROWS, build_frame, iter_frame
 from kb.export.writers import (
     EXCEL_MAX_ROWS,
     FORMATS,
     ExcelRowLimit,
-    atomic_target,
-    format_of,
     read_export,
-    write_csv,
-    write_jsonl,
-    write_parquet,
-    write_xlsx,
 )
-from kb.models import User
-from kb.permissions import Action, require
-from kb.services.queries import ClaimFilter
-
-
-def export_frame(
-    *,
-    session: Session,
-    frame: str,
-    path: Path,
-    fmt: str | None = None,
-    filters: ClaimFilter | None = None,
-    actor: User | None = None,
-    bom: bool = False,
-    chunk_size: int = CHUNK_ROWS,
-) -> int:
-    """Write one frame to path (format from fmt or the suffix); returns the rows written."""
-    path = Path(path)
-    chosen = format_of(path, fmt)
-    chunks = iter_frame(
-        session=session, frame=frame, filters=filters, actor=actor, chunk_size=chunk_size
-    )
-    with atomic_target(path) as tmp:
-        if chosen == "csv":
-            return write_csv(chunks, frame, tmp, bom=bom)
-        if chosen == "parquet":
-            return write_parquet(chunks, frame, tmp)
-        if chosen == "jsonl":
-            return write_jsonl(chunks, frame, tmp)
-        return write_xlsx([(frame, chunks)], tmp)[frame]
-
-
-def export_bundle(
-    *,
-    session: Session,
-    path: Path,
-    filters: ClaimFilter | None = None,
-    actor: User | None = None,
-    chunk_size: int = CHUNK_ROWS,
-) -> dict[str, int]:
-    """Every frame as one sheet of an Excel workbook; returns rows written per sheet."""
-    path = Path(path)
-    if format_of(path) != "xlsx":
-        raise_bundle_format(path)
-    if actor is not None:
-        require(actor, Action.export)
-    # Build every iterator first: each validates the filters before the file is opened.
-    sheets = [
-        (
-            name,
-            iter_frame(
-                session=session, frame=name, filters=filters, actor=actor, chunk_size=chunk_size
-            ),
-        )
-        for name in FRAME_NAMES
-    ]
-    with atomic_target(path) as tmp:
-        return write_xlsx(sheets, tmp)
-
-
-def raise_bundle_format(path: Path) -> None:
-    """The bundle is a workbook: refuse other suffixes."""
-    raise InvalidInput(f"the bundle is an Excel workbook: name it .xlsx, not {path.name!r}")
-
 
 __all__ = [
-    "CHUNK_ROWS",
     "EXCEL_MAX_ROWS",
     "FORMATS",
     "FRAMES",
     "FRAME_NAMES",
     "Col",
     "ExcelRowLimit",
-    "build_frame",
     "coerce",
     "empty_frame",
-    "export_bundle",
-    "export_frame",
-    "iter_frame",
     "pandas_dtype",
     "read_export",
     "readme_table",

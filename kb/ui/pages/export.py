@@ -9,8 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from kb.errors import KBError
-from kb.export import FRAME_NAMES, export_frame, iter_frame
+from kb.export import FRAME_NAMES
 from kb.permissions import Action
+from kb.services.export import export_frame, iter_frame
 from kb.services.queries import count_claims
 from kb.ui import state
 from kb.ui.components import claim_filters
