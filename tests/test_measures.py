@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from kb.enums import MeasureKind
 from kb.errors import KBError
 from kb.measures import (
-    Measure,
+    ParsedMeasure,
     check_measure,
     numbers_missing_from,
     numeric_tokens,
@@ -30,7 +30,7 @@ SEED_MD = (
 MDS526 = SHARED / "realdata" / "articles" / "mds526.txt"
 
 
-def only(text: str) -> Measure:
+def only(text: str) -> ParsedMeasure:
     measures = parse_measures(text)
     assert len(measures) == 1, measures
     return measures[0]
@@ -281,13 +281,13 @@ def test_vas_outside_its_scale() -> None:
 
 
 def test_range_checks_on_constructed_measures() -> None:
-    bad_p = Measure(MeasureKind.p_value, "p = 1.2", 0, 7, p_value=1.2, p_operator="=")
+    bad_p = ParsedMeasure(MeasureKind.p_value, "p = 1.2", 0, 7, p_value=1.2, p_operator="=")
     assert check_measure(bad_p).problems == ["p-value 1.2 lies outside 0 to 1"]
     reversed_ci = only("MD 0.50 (95% CI 0.90 to 0.10)")
     assert "lower bound above its upper bound" in check_measure(reversed_ci).problems[0]
     negative_ratio = only("OR 0.50 (95% CI -0.20 to 0.90)")
     assert any("not above 0" in p for p in check_measure(negative_ratio).problems)
-    infinite = Measure(MeasureKind.mean_difference, "x", 0, 1, estimate=float("inf"))
+    infinite = ParsedMeasure(MeasureKind.mean_difference, "x", 0, 1, estimate=float("inf"))
     assert not check_measure(infinite).ok
 
 
@@ -316,7 +316,7 @@ def test_as_row_is_flat_with_kind_value() -> None:
     row = only(SEED_MD).as_row()
     assert row["kind"] == "mean difference"
     assert row["estimate"] == -1.63 and row["decimals"]["estimate"] == 2
-    assert all(not isinstance(v, (list, Measure)) for v in row.values())
+    assert all(not isinstance(v, (list, ParsedMeasure)) for v in row.values())
 
 
 # --- the real article ---------------------------------------------------------------------

@@ -28,8 +28,7 @@ from kb.enums import (
 )
 from kb.errors import NotFound
 from kb.ingest import is_check_worthy
-from kb.measures import Measure as ParsedMeasure
-from kb.measures import check_measure, numbers_missing_from, parse_measures
+from kb.measures import ParsedMeasure, check_measure, numbers_missing_from, parse_measures
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.events import record_event

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scipy.stats import norm
 
 from kb.enums import RATIO_KINDS, MeasureKind
+from kb.measures.model import Box, ParsedMeasure, printed, rounding_box
 
-if TYPE_CHECKING:
-    from kb.measures import Measure
+__all__ = ["CheckResult", "check_measure"]
 
-__all__ = ["CheckResult", "check_measure", "printed", "rounding_box"]
-
-Box = tuple[float, float]
 # Float noise in log/midpoint arithmetic must never decide a verdict on its own.
 _EPS = 1e-9
 _PRE_POST_FIELDS = (("pre_mean", "baseline mean"), ("post_mean", "follow-up mean"))
@@ -35,28 +31,7 @@ class CheckResult:
     explanation: str
 
 
-def rounding_box(m: Measure, name: str) -> Box | None:
-    """Interval of values that print as field `name` of m with its printed decimals."""
-    value = getattr(m, name)
-    if value is None:
-        return None
-    decimals = m.decimals.get(name)
-    if decimals is None:
-        return (float(value), float(value))
-    half = 0.5 * 10.0**-decimals
-    return (value - half, value + half)
-
-
-def printed(m: Measure, name: str) -> str:
-    """Field `name` of m as it was printed (its value at its printed decimals)."""
-    value = getattr(m, name)
-    if isinstance(value, int):
-        return str(value)
-    decimals = m.decimals.get(name)
-    return f"{value:.{decimals}f}" if decimals is not None else f"{value:g}"
-
-
-def _level_text(m: Measure) -> str:
+def _level_text(m: ParsedMeasure) -> str:
     return f"{(m.ci_level or 0.95) * 100:g}% CI"
 
 
@@ -64,7 +39,7 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] <= b[1] + _EPS and b[0] <= a[1] + _EPS
 
 
-def _check_ranges(m: Measure, problems: list[str]) -> None:
+def _check_ranges(m: ParsedMeasure, problems: list[str]) -> None:
     for name, label in (("pre_sd", "baseline SD"), ("post_sd", "follow-up SD")):
         value = getattr(m, name)
         if value is not None and value < 0:
@@ -105,7 +80,7 @@ def _implied_p_range(est: Box, low: Box, high: Box, z_crit: float) -> tuple[floa
     return (float(2 * norm.sf(z_max)), float(2 * norm.sf(z_min)))
 
 
-def _reported_p_range(m: Measure) -> Box | None:
+def _reported_p_range(m: ParsedMeasure) -> Box | None:
     box = rounding_box(m, "p_value")
     if box is None or m.p_value is None:
         return None
@@ -117,7 +92,7 @@ def _reported_p_range(m: Measure) -> Box | None:
     return (max(box[0], 0.0), min(box[1], 1.0))
 
 
-def _check_ci(m: Measure, problems: list[str], done: list[str]) -> None:
+def _check_ci(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
     est, low, high = (rounding_box(m, n) for n in ("estimate", "ci_lower", "ci_upper"))
     if est is None or low is None or high is None:
         return
@@ -163,7 +138,7 @@ def _check_ci(m: Measure, problems: list[str], done: list[str]) -> None:
         )
 
 
-def _check_proportion(m: Measure, problems: list[str], done: list[str]) -> None:
+def _check_proportion(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
     box = rounding_box(m, "percent")
     if m.events is None or m.n is None or box is None or m.n <= 0:
         return
@@ -175,7 +150,7 @@ def _check_proportion(m: Measure, problems: list[str], done: list[str]) -> None:
         )
 
 
-def _finite(m: Measure) -> bool:
+def _finite(m: ParsedMeasure) -> bool:
     values = (
         m.pre_mean, m.pre_sd, m.post_mean, m.post_sd, m.estimate, m.ci_lower, m.ci_upper,
         m.ci_level, m.p_value, m.percent, m.scale_max,
@@ -183,7 +158,7 @@ def _finite(m: Measure) -> bool:
     return all(v is None or math.isfinite(v) for v in values)
 
 
-def check_measure(m: Measure) -> CheckResult:
+def check_measure(m: ParsedMeasure) -> CheckResult:
     """Check one measure for internal consistency, allowing for the rounding of printed digits."""
     if not _finite(m):
         problem = "a value of this measure is not a finite number"

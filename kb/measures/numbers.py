@@ -1,0 +1,55 @@
+"""One number as printed: the patterns that find it and the reader that turns it into a value.
+
+Shared by the parser (numbers inside a measure) and the found-in-source check (every number of
+a cited abstract), so both read "−1.63", "1,069" and "3×10−4" the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MAX_DIGITS", "MINUS", "TooManyDigits", "integer", "number", "read", "scientific"]
+
+MINUS = "-\u2212\u2013"  # hyphen, minus sign, and the en dash some PDFs print as a minus
+_SEPARATORS = ",\u00a0\u2009\u202f "  # thousands separators: "1,000", "88 657"
+# Explicit [0-9]: \d would also take Arabic-Indic and other Unicode digits.
+_INT = r"[0-9]{1,3}(?:[,\u00a0\u2009\u202f ][0-9]{3})+(?![0-9])|[0-9]+"
+_UNSIGNED = rf"(?:{_INT})(?:\.[0-9]+)?|\.[0-9]+"
+MAX_DIGITS = 15  # beyond a double's precision a "number" is an identifier, not a measurement
+
+
+class TooManyDigits(Exception):
+    """A printed number whose digits cannot be a measurement."""
+
+
+def number(name: str) -> str:
+    """Pattern of one signed decimal number, captured as group `name`."""
+    # A sign counts only where it cannot be a range dash ("0.57–0.81" is two positive numbers).
+    sign = rf"(?:(?<![\w.)\]%])[{MINUS}+](?=[0-9.])|(?<![\w.]))"
+    return rf"(?P<{name}>{sign}(?:{_UNSIGNED}))(?!\w|\.[0-9])"
+
+
+def scientific(name: str, name_e: str) -> str:
+    """Pattern of a negative power of ten after a number, captured as `name` or `name_e`."""
+    # "3×10−4", "3 x 10^-4" and "3e-4": p-values too small for plain decimals.
+    power = rf"\s*[×x·]\s*10\s*\^?\s*(?P<{name}>[{MINUS}]\s*[0-9]{{1,3}})"
+    return rf"(?:{power}|[eE](?P<{name_e}>-[0-9]{{1,3}}))"
+
+
+def integer(name: str) -> str:
+    """Pattern of a whole count (thousands separators allowed), captured as group `name`."""
+    return rf"(?<![\w.,])(?P<{name}>{_INT})(?!\w|[.,][0-9])"
+
+
+def read(printed: str, exponent: str | None = None) -> tuple[float, int]:
+    """Float value and printed decimals of a number as printed (any minus, separators)."""
+    text = re.sub(f"[{_SEPARATORS}]", "", printed).lstrip("+")
+    text = re.sub(f"^[{MINUS}]", "-", text)
+    if len(re.sub(r"[^0-9]", "", text)) > MAX_DIGITS:
+        raise TooManyDigits(printed)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    value = float(text)
+    if exponent:  # always negative: "×10−4", "e-4"
+        power = int(re.sub(r"[^0-9]", "", exponent))
+        value, decimals = value * 10.0**-power, decimals + power
+    return value, decimals
