@@ -1,5 +1,7 @@
 """Automatic checks: each raises a flag with a plain explanation; re-runs are idempotent.
 
+The rules live in kb.checks (pure functions of plain records); this module loads those records
+from the database, runs the registry on each claim, and stores measures and flags.
 Every automatic flag carries a `check_key` naming its cause (e.g. "numeric:2" for the second
 measure). A re-run computes the wanted keys per claim: new causes raise flags, causes that are
 gone resolve their open flags (with a review event), and a flag a person dismissed or resolved
@@ -17,18 +19,11 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
+from kb.checks import ArticleContext, CitedSource, ClaimContext, wanted_flags
 from kb.db import begin_write
-from kb.enums import (
-    DOUBTFUL_RETRACTIONS,
-    STUDY_TYPE_BY_CODE,
-    SUPPORTING_STANCES,
-    ClaimKind,
-    FlagKind,
-    FlagStatus,
-)
+from kb.enums import STUDY_TYPE_BY_CODE, FlagStatus
 from kb.errors import NotFound
-from kb.ingest import is_check_worthy
-from kb.measures import ParsedMeasure, check_measure, numbers_missing_from, parse_measures
+from kb.measures import ParsedMeasure, check_measure, parse_measures
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.events import record_event
@@ -51,29 +46,19 @@ class CheckReport:
         return {"claims": self.claims, "raised": self.raised, "resolved": self.resolved}
 
 
-@dataclass
-class _Cited:
-    citekey: str
-    marker: str | None
-    stance: str
-    level: int | None
-    retraction: str
-    source_text: str
-
-
 def text_hash(text: str) -> str:
     """The registry key of a claim's text: the same words are the same claim."""
     norm = " ".join(text.casefold().split())
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def article_marker_state(article: Article, marker: str) -> str:
-    """'mapped', 'ambiguous' or 'dangling' for one printed marker of an article."""
-    if marker in (article.marker_map or {}):
-        return "mapped"
-    if article.reference_list and not article.reference_list_numbered:
-        return "ambiguous"
-    return "dangling"
+def article_context(article: Article) -> ArticleContext:
+    """What the article-scoped checks read of an article: marker map and reference list state."""
+    return ArticleContext(
+        marker_map=dict(article.marker_map or {}),
+        reference_count=len(article.reference_list or []),
+        reference_list_numbered=article.reference_list_numbered,
+    )
 
 
 def measure_rows(
@@ -95,79 +80,10 @@ def measure_rows(
     return rows
 
 
-def _wanted(
-    claim: Claim, article: Article, cited: Sequence[_Cited], measures: Sequence[ParsedMeasure]
-) -> dict[str, tuple[FlagKind, str]]:
-    """The automatic flags this claim should carry now, by check key."""
-    want: dict[str, tuple[FlagKind, str]] = {}
-    markers = list(claim.markers or [])
-    linked = {c.marker for c in cited}
-    if not markers and not cited and is_check_worthy(claim.text):
-        want["unsupported"] = (
-            FlagKind.unsupported,
-            "Check-worthy statement (a number, an efficacy, safety, causal or comparative "
-            "assertion, or a recommendation) with no citation.",
-        )
-    ambiguous = []
-    for marker in markers:
-        if marker in linked:
-            continue
-        state = article_marker_state(article, marker)
-        if state == "ambiguous":
-            ambiguous.append(marker)
-        elif state == "dangling":
-            want[f"dangling:{marker}"] = (
-                FlagKind.dangling_citation,
-                f"Marker {marker} points to no reference in the library: the article's "
-                "reference list has no such entry, or its entry is not in the library yet.",
-            )
-    if ambiguous:
-        n = len(article.reference_list or [])
-        want["ambiguous"] = (
-            FlagKind.ambiguous_mapping,
-            f"Marker(s) {', '.join(ambiguous)} cannot be matched to the article's unnumbered "
-            f"reference list of {n} entries; an editor must set the mapping.",
-        )
-    for i, m in enumerate(measures, 1):
-        result = check_measure(m)
-        if not result.ok:
-            want[f"numeric:{i}"] = (
-                FlagKind.numeric_inconsistency,
-                f"{m.text!r}: " + "; ".join(result.problems),
-            )
-        for c in cited:
-            if not c.source_text:
-                continue
-            missing = numbers_missing_from(m, c.source_text)
-            if missing:
-                want[f"notinsource:{i}:{c.citekey}"] = (
-                    FlagKind.number_not_in_source,
-                    f"{', '.join(missing)} from {m.text!r} not found in the abstract or note "
-                    f"of {c.citekey}.",
-                )
-    for c in cited:
-        # Same key as kb.services.retraction, so a re-run keeps the flag it raised.
-        if c.retraction in DOUBTFUL_RETRACTIONS:
-            want[f"retraction:{c.citekey}"] = (
-                FlagKind.retracted_source,
-                f"Cited reference {c.citekey} is marked {c.retraction}.",
-            )
-    supporting = [c for c in cited if c.stance in SUPPORTING_STANCES]
-    weak = all(c.level is not None and c.level >= 4 for c in supporting)
-    if claim.kind in (ClaimKind.finding, ClaimKind.recommendation) and supporting and weak:
-        keys = ", ".join(c.citekey for c in supporting)
-        want["weak"] = (
-            FlagKind.weak_evidence,
-            f"Only low-level evidence (level 4-5: {keys}) supports this "
-            f"{claim.kind}; look for a trial, cohort or review.",
-        )
-    return want
-
-
 def _load(
     session: Session, claim_ids: Sequence[int]
-) -> tuple[dict[int, list[_Cited]], dict[int, list[Flag]], dict[int, list[str]]]:
-    cited: dict[int, list[_Cited]] = defaultdict(list)
+) -> tuple[dict[int, list[CitedSource]], dict[int, list[Flag]], dict[int, list[str]]]:
+    cited: dict[int, list[CitedSource]] = defaultdict(list)
     rows = session.exec(
         select(Citation, Reference)
         .join(Reference, col(Reference.id) == Citation.reference_id)
@@ -176,7 +92,7 @@ def _load(
     for cit, ref in rows:
         st = STUDY_TYPE_BY_CODE.get(ref.study_type)
         cited[cit.claim_id].append(
-            _Cited(
+            CitedSource(
                 citekey=ref.citekey,
                 marker=cit.marker,
                 stance=cit.stance,
@@ -215,7 +131,7 @@ def check_claims(
     """
     report = report or CheckReport()
     claims = list(claims)
-    articles: dict[int, Article] = {}
+    articles: dict[int, ArticleContext] = {}
     for start in range(0, len(claims), _CHUNK):
         chunk = claims[start : start + _CHUNK]
         ids = [c.id for c in chunk if c.id is not None]
@@ -225,15 +141,25 @@ def check_claims(
         now = utcnow()
         for claim in chunk:
             assert claim.id is not None
-            article = articles.get(claim.article_id) or session.get(Article, claim.article_id)
-            assert article is not None
-            articles[claim.article_id] = article
+            if claim.article_id not in articles:
+                article = session.get(Article, claim.article_id)
+                assert article is not None
+                articles[claim.article_id] = article_context(article)
             parsed = parse_measures(claim.text)
             if [m.text for m in parsed] != stored.get(claim.id, []):
                 if not fresh:
                     session.execute(delete(Measure).where(col(Measure.claim_id) == claim.id))
                 new_measures += measure_rows(claim.id, claim.text, parsed)
-            want = _wanted(claim, article, cited.get(claim.id, []), parsed)
+            want = wanted_flags(
+                ClaimContext(
+                    text=claim.text,
+                    kind=claim.kind,
+                    markers=tuple(claim.markers or ()),
+                    cited=tuple(cited.get(claim.id, ())),
+                    measures=tuple(parsed),
+                    article=articles[claim.article_id],
+                )
+            )
             open_keys = set()
             closed_by_person = set()
             for flag in flags.get(claim.id, []):
