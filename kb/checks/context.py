@@ -64,6 +64,8 @@ class ClaimContext:
 
     def unlinked_markers(self) -> list[str]:
         """The claim's printed markers, in order, that no citation of the claim carries."""
+        if not self.markers:
+            return []
         linked = {c.marker for c in self.cited}
         return [m for m in self.markers if m not in linked]
 

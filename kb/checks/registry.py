@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from kb.checks import (
@@ -59,15 +60,27 @@ def wanted_flags(ctx: ClaimContext, checks: Sequence[Check | MeasureCheck] = CHE
     measure's flags stay together: numeric:1, notinsource:1:..., numeric:2, ...
     """
     want: Wanted = {}
-    pending: list[MeasureCheck] = []
-    for check in (*checks, None):
-        if isinstance(check, MeasureCheck):
-            pending.append(check)
+    for step in _steps(tuple(checks)):
+        if isinstance(step, Check):
+            want.update(step.run(ctx))
             continue
         for position, m in enumerate(ctx.measures, 1):
-            for measure_check in pending:
-                want.update(measure_check.run(ctx, position, m))
-        pending = []
-        if check is not None:
-            want.update(check.run(ctx))
+            for check in step:
+                want.update(check.run(ctx, position, m))
     return want
+
+
+@cache
+def _steps(
+    checks: tuple[Check | MeasureCheck, ...],
+) -> tuple[Check | tuple[MeasureCheck, ...], ...]:
+    """The checks with each run of neighbouring measure checks gathered into one step."""
+    steps: list[Check | tuple[MeasureCheck, ...]] = []
+    for check in checks:
+        if isinstance(check, Check):
+            steps.append(check)
+        elif steps and isinstance(steps[-1], tuple):
+            steps[-1] = (*steps[-1], check)
+        else:
+            steps.append((check,))
+    return tuple(steps)
