@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from kb.models import Article, Citation, Claim, Reference, User
-from kb.security import hash_password
+from kb.passwords import hash_password
 
 _n = itertools.count(1)
 _HASH = hash_password("correct horse battery")

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from kb import security
+from kb import passwords
 from kb.errors import AuthenticationFailed, InvalidInput, PermissionDenied
 from kb.models import User, utcnow
 from kb.services import users as svc
@@ -171,10 +171,10 @@ def test_an_over_long_password_is_refused_before_argon2_sees_it(
             seen.append(len(password))
             return super().verify(hash, password)
 
-    monkeypatch.setattr(security, "_hasher", Recording())
+    monkeypatch.setattr(passwords, "_hasher", Recording())
     u = f.user(sqlite_session)
     assert _refusal(sqlite_session, u.email, "x" * 100_000) == svc.SIGN_IN_REFUSED
-    assert len(seen) == 1 and seen[0] <= security.MAX_PASSWORD_LENGTH, seen
+    assert len(seen) == 1 and seen[0] <= passwords.MAX_PASSWORD_LENGTH, seen
 
 
 @pytest.mark.slow
@@ -259,7 +259,7 @@ def test_a_weak_password_is_refused_with_the_reason(sqlite_session: Session, pas
         "Grüße aus dem Schwarzwald",
         "Mary likes quiet mountain lakes",
         LONGEST,
-        security.random_password(),
+        passwords.random_password(),
     ],
     ids=lambda p: repr(p[:20]),
 )
@@ -274,7 +274,7 @@ def test_a_strong_password_is_accepted(sqlite_session: Session, password: str) -
 
 
 def test_every_reason_is_given_at_once() -> None:
-    assert security.password_problems("\0" * 300) == [
+    assert passwords.password_problems("\0" * 300) == [
         "longer than 256 characters",
         "contains a control character (U+0000 at character 1); "
         "tabs, line breaks and NUL are not allowed",
@@ -284,7 +284,7 @@ def test_every_reason_is_given_at_once() -> None:
 
 def test_random_passwords_meet_the_rule() -> None:
     for _ in range(200):
-        assert security.password_problems(security.random_password()) == []
+        assert passwords.password_problems(passwords.random_password()) == []
 
 
 def test_a_new_password_meets_the_rule_with_the_accounts_own_name(

@@ -17,7 +17,7 @@ from kb.cli import refs as _refs  # noqa: F401
 from kb.cli import review as _review  # noqa: F401
 from kb.cli import serve as _serve  # noqa: F401
 from kb.cli import users as _users  # noqa: F401
-from kb.cli.app import app
+from kb.cli.root import app
 from kb.errors import KBError
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import (
+from kb.cli.root import (
     AS_OPTION,
     JSON_OPTION,
     app,

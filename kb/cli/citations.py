@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli.app import AS_OPTION, JSON_OPTION, VERSION_OPTION, app, data_session, print_json
 from kb.cli.claims import report
+from kb.cli.root import AS_OPTION, JSON_OPTION, VERSION_OPTION, app, data_session, print_json
 from kb.models import Citation
 from kb.services import claims as svc
 from kb.services.users import resolve_actor

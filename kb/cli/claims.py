@@ -7,15 +7,6 @@ from typing import Any
 
 import typer
 
-from kb.cli.app import (
-    AS_OPTION,
-    JSON_OPTION,
-    VERSION_OPTION,
-    app,
-    data_session,
-    print_json,
-    print_table,
-)
 from kb.cli.filters import (
     ARTICLE,
     AUTHOR,
@@ -30,6 +21,15 @@ from kb.cli.filters import (
     TEXT,
     TO,
     filter_options,
+)
+from kb.cli.root import (
+    AS_OPTION,
+    JSON_OPTION,
+    VERSION_OPTION,
+    app,
+    data_session,
+    print_json,
+    print_table,
 )
 from kb.models import Claim
 from kb.services import claims as svc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli.app import app
+from kb.cli.root import app
 from kb.db import make_engine
 from kb.migrate import current_revision, downgrade, head_revision, upgrade
 

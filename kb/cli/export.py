@@ -12,7 +12,6 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import AS_OPTION, JSON_OPTION, app, data_session, optional_actor, print_json
 from kb.cli.filters import (
     ARTICLE,
     AUTHOR,
@@ -28,6 +27,7 @@ from kb.cli.filters import (
     TO,
     filter_options,
 )
+from kb.cli.root import AS_OPTION, JSON_OPTION, app, data_session, optional_actor, print_json
 from kb.errors import ImportProblem
 from kb.export import FORMATS, FRAME_NAMES
 from kb.services import users as users_svc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli.app import AS_OPTION, JSON_OPTION, VERSION_OPTION, app, data_session, print_json
+from kb.cli.root import AS_OPTION, JSON_OPTION, VERSION_OPTION, app, data_session, print_json
 from kb.models import Flag
 from kb.services import flags as svc
 from kb.services.users import resolve_actor

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kb.cli.app import JSON_OPTION, app, data_session, optional_actor, print_json, print_table
+from kb.cli.root import JSON_OPTION, app, data_session, optional_actor, print_json, print_table
 from kb.errors import InvalidInput
 from kb.services import references as svc
 from kb.services.references import ImportReport

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli.app import (
+from kb.cli.claims import claim_row, report
+from kb.cli.filters import parse_date
+from kb.cli.root import (
     AS_OPTION,
     JSON_OPTION,
     VERSION_OPTION,
@@ -13,8 +15,6 @@ from kb.cli.app import (
     print_json,
     print_table,
 )
-from kb.cli.claims import claim_row, report
-from kb.cli.filters import parse_date
 from kb.services import review as svc
 from kb.services.users import normalize_email, resolve_actor
 

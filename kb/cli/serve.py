@@ -18,7 +18,7 @@ from types import FrameType
 
 import typer
 
-from kb.cli.app import app
+from kb.cli.root import app
 from kb.config import PROJECT_ROOT, get_settings
 from kb.db import make_engine
 from kb.migrate import require_current, upgrade

@@ -6,10 +6,10 @@ import sys
 
 import typer
 
-from kb.cli.app import JSON_OPTION, app, data_session, print_json, print_table
+from kb.cli.root import JSON_OPTION, app, data_session, print_json, print_table
 from kb.errors import InvalidInput
 from kb.models import User
-from kb.security import random_password
+from kb.passwords import random_password
 from kb.services import users as svc
 
 user_app = typer.Typer(help="Manage accounts and roles.", no_args_is_help=True)

@@ -13,7 +13,7 @@ from kb.errors import InvalidInput, NotFound
 from kb.models import Article, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
-from kb.services.claimtx import apply_transition, begin_claim_action
+from kb.services.claim_actions import apply_transition, begin_claim_action
 from kb.services.references import list_references
 from kb.workflow import EventAction, WorkflowAction
 

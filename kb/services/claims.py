@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kb.choices import choose
 from kb.db import writing
 from kb.enums import FlagStatus, LinkState, Stance
 from kb.errors import InvalidInput, NotFound
@@ -30,8 +29,9 @@ from kb.models import (
 )
 from kb.permissions import Action
 from kb.services.checks import check_claims, text_hash
-from kb.services.claimtx import apply_transition, begin_claim_action
+from kb.services.claim_actions import apply_transition, begin_claim_action
 from kb.services.references import get_reference
+from kb.vocab import choose
 from kb.workflow import EventAction, WorkflowAction
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from kb.config import PROJECT_ROOT
 from kb.enums import Role
 from kb.models import User
-from kb.security import random_password
+from kb.passwords import random_password
 from kb.services.ingest import ingest_article
 from kb.services.references import import_bib
 from kb.services.users import add_user

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from kb.choices import choose
 from kb.db import writing
 from kb.enums import FlagKind, FlagStatus
 from kb.errors import InvalidInput, InvalidTransition, NotFound
 from kb.models import Claim, Flag, User, utcnow
 from kb.permissions import Action, require
-from kb.services.claimtx import lock_claim
+from kb.services.claim_actions import lock_claim
 from kb.services.events import check_version, record_event
 from kb.services.evidence import refresh_summary
+from kb.vocab import choose
 from kb.workflow import EventAction
 
 

@@ -24,7 +24,7 @@ from kb.errors import InvalidInput, NotFound
 from kb.models import Article, BibBlock, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
-from kb.services.claimtx import lock_claims
+from kb.services.claim_actions import lock_claims
 from kb.services.events import change_claim, record_event
 from kb.workflow import EventAction
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from kb.choices import choose
 from kb.db import writing
 from kb.enums import DOUBTFUL_RETRACTIONS, FlagKind, FlagStatus, RetractionStatus
 from kb.models import Citation, Flag, Reference, User, utcnow
 from kb.permissions import Action, require
-from kb.services.claimtx import apply_transition, lock_claims
+from kb.services.claim_actions import apply_transition, lock_claims
 from kb.services.evidence import refresh_summaries
 from kb.services.flags import add_flag
 from kb.services.references import get_reference
+from kb.vocab import choose
 from kb.workflow import WorkflowAction, transition_for
 
 

@@ -18,7 +18,7 @@ from kb.enums import ReviewStatus
 from kb.errors import InvalidInput
 from kb.models import Claim, User, utcnow
 from kb.permissions import Action, why_not
-from kb.services.claimtx import apply_transition, begin_claim_action
+from kb.services.claim_actions import apply_transition, begin_claim_action
 from kb.services.users import get_user_by_email
 from kb.workflow import WorkflowAction
 

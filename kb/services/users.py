@@ -12,13 +12,13 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from kb.choices import choose
 from kb.db import begin_write
 from kb.enums import Role
 from kb.errors import AuthenticationFailed, InvalidInput, NotFound
 from kb.models import User, utcnow
+from kb.passwords import hash_password, password_problems, verify_and_update, verify_password
 from kb.permissions import Action, require
-from kb.security import hash_password, password_problems, verify_and_update, verify_password
+from kb.vocab import choose
 
 # Failures in a row before sign-ins to the account are slowed down.
 FREE_FAILED_LOGINS = 5

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from kb.enums import Role
+from kb.passwords import random_password
 from kb.permissions import Action
-from kb.security import random_password
 from kb.services.users import add_user, list_users, set_active, set_role
 from kb.ui import state
 from kb.ui.text import EMPTY, md
