@@ -68,7 +68,7 @@ def test_scopes_are_valid() -> None:
 
 
 def test_order_is_the_order_flags_are_raised_in() -> None:
-    # Flags are listed by id: changing this order changes what `kb claims show` prints.
+    # Flags are listed by id: changing this order changes what `kb claim show` prints.
     assert [c.name for c in CHECKS] == [
         "unsupported", "dangling", "ambiguous", "numeric", "notinsource", "retraction", "weak",
     ]  # fmt: skip

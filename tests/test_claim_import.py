@@ -152,13 +152,13 @@ def test_cli_import_claims(cli_env: str, tmp_path: Path, capsys: Any) -> None:
         factories.reference(s, citekey="atlas2006")
     engine.dispose()
     good = _sheet(tmp_path / "good.csv", GOOD)
-    argv = ["import", "claims", str(good), "--article", "spine", "--title", "Spine",
+    argv = ["claim", "import", str(good), "--article", "spine", "--title", "Spine",
             "--as", "ed@example.org", "--json"]  # fmt: skip
     assert run(argv) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["imported"] == 3 and report["created_article"] is True
     bad = _sheet(tmp_path / "bad.csv", [{"text": "X.", "citekeys": "nope"}])
-    assert run(["import", "claims", str(bad), "--article", "spine",
+    assert run(["claim", "import", str(bad), "--article", "spine",
                 "--as", "ed@example.org", "--json"]) == 1  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert out["refused"] == [{"row": 2, "message": "unknown citekey 'nope'"}]

@@ -77,7 +77,7 @@ def test_creation_to_approval(world: dict[str, Any], capsys: pytest.CaptureFixtu
     assert (flag["kind"], flag["status"]) == ("weak evidence", "open")
     # The automatic check raised its own weak-evidence flag when the case series was assessed.
     [auto] = [
-        fl for fl in cli.json("claims", "show", c)["flags"]
+        fl for fl in cli.json("claim", "show", c)["flags"]
         if fl["status"] == "open" and fl["id"] != flag["id"]
     ]  # fmt: skip
     assert auto["kind"] == "weak evidence" and "costantini2010" in auto["note"]
@@ -96,7 +96,7 @@ def test_creation_to_approval(world: dict[str, Any], capsys: pytest.CaptureFixtu
     out = cli.ok("review", "approve", c, "--as", "rev@example.org", "--version", 4)
     assert out.strip() == f"claim {c}: approved; now Approved (version 5)"
 
-    shown = cli.json("claims", "show", c)
+    shown = cli.json("claim", "show", c)
     assert (shown["status"], shown["approved_by"], shown["author"]) == (
         "Approved",
         "rev@example.org",
@@ -120,15 +120,15 @@ def test_creation_to_approval(world: dict[str, Any], capsys: pytest.CaptureFixtu
         "dismiss flag",
         "approve",
     ]
-    assert "history:" in cli.ok("claims", "show", c)
-    listed = cli.json("claims", "list", "--article", "spinal-stenosis", "--status", "approved")
+    assert "history:" in cli.ok("claim", "show", c)
+    listed = cli.json("claim", "list", "--article", "spinal-stenosis", "--status", "approved")
     assert [r["id"] for r in listed] == [c]
-    assert cli.json("claims", "list", "--flagged") == []
+    assert cli.json("claim", "list", "--flagged") == []
     due = cli.json("review", "due", "--today", shown["next_review_due"])
     assert [r["id"] for r in due] == [c]
     assert cli.json("review", "due", "--today", "2000-01-01") == []
 
-    out = cli.ok("claims", "edit", c, "--text", "SCS lowered pain.", "--as", "ed@example.org")
+    out = cli.ok("claim", "edit", c, "--text", "SCS lowered pain.", "--as", "ed@example.org")
     assert out.strip() == f"claim {c}: text edited; now Submitted (version 6)"
 
 
@@ -158,13 +158,13 @@ def test_refusals_are_one_line(world: dict[str, Any], capsys: pytest.CaptureFixt
     assert cli.refused("review", "request-changes", c, "--as", "rev@example.org") == (
         "error: cannot request changes: a comment is required"
     )
-    assert cli.refused("claims", "edit", c, "--text", "x", "--as", "ana@example.org") == (
+    assert cli.refused("claim", "edit", c, "--text", "x", "--as", "ana@example.org") == (
         "error: not allowed: analysts may not edit claims"
     )
     assert cli.refused(
         "review", "assign", c, "--to", "ed@example.org", "--as", "rev@example.org"
     ) == ("error: ed@example.org cannot review (editor); assign a reviewer")
-    assert cli.refused("claims", "list", "--status", "done").startswith("error: unknown status")
+    assert cli.refused("claim", "list", "--status", "done").startswith("error: unknown status")
     out = cli.ok(
         "review", "request-changes", c, "--as", "rev@example.org", "--comment", "cite the RCT"
     )
@@ -179,11 +179,11 @@ def test_an_admin_cannot_rewrite_and_approve_alone(
         f.user(s, "admin", email="boss@example.org")
     engine.dispose()
     cli, c = Cli(capsys), world["claim"]
-    cli.ok("claims", "edit", c, "--text", "SCS cured everyone.", "--as", "boss@example.org")
+    cli.ok("claim", "edit", c, "--text", "SCS cured everyone.", "--as", "boss@example.org")
     cli.ok("review", "start", c, "--as", "boss@example.org")
     assert cli.refused("review", "approve", c, "--as", "boss@example.org") == (
         f"error: cannot approve: boss@example.org changed claim {c} before its review "
         "(edit text); another reviewer must approve it (four eyes); no citation supports "
         "this finding: at least one must be assessed as supports or partially supports"
     )
-    assert cli.json("claims", "show", c)["status"] == "Under Review"
+    assert cli.json("claim", "show", c)["status"] == "Under Review"

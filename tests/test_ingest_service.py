@@ -256,10 +256,12 @@ def test_article_bytes_must_be_utf8() -> None:
 
 
 def test_cli_ingest_and_map_markers(cli_env: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["refs", "import", str(LIBRARY)]) == 0
+    assert run(["reference", "import", str(LIBRARY)]) == 0
     assert run(["user", "add", "ed@example.org", "--role", "editor"]) == 0
     capsys.readouterr()
-    code = run(["ingest", str(SAMPLE), "--slug", "stenosis", "--as", "ed@example.org", "--json"])
+    code = run(
+        ["article", "ingest", str(SAMPLE), "--slug", "stenosis", "--as", "ed@example.org", "--json"]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["mapping"] == "ambiguous" and out["flags"] == {"ambiguous citation mapping": 16}
@@ -309,13 +311,15 @@ def test_cli_retract_sends_approved_claims_back(
         ref = f.reference(s, citekey="fraud2019")
         c = f.claim(s, refs=(ref,), stance="supports", status="Approved")
     engine.dispose()
-    assert run(["refs", "retract", "fraud2019", "--status", "retracted", "--note", "2024"]) == 0
+    assert (
+        run(["reference", "retract", "fraud2019", "--status", "retracted", "--note", "2024"]) == 0
+    )
     assert "fraud2019: retracted" in capsys.readouterr().out
-    assert run(["claims", "show", str(c.id), "--json"]) == 0
+    assert run(["claim", "show", str(c.id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["status"] == "Under Review"
     assert [fl["kind"] for fl in shown["flags"] if fl["status"] == "open"] == ["retracted source"]
-    assert run(["refs", "retract", "fraud2019", "--status", "bogus"]) == 1
+    assert run(["reference", "retract", "fraud2019", "--status", "bogus"]) == 1
     assert "bogus" in capsys.readouterr().err
 
 

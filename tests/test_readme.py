@@ -9,15 +9,19 @@ from typing import Any
 import typer.main
 
 from kb.cli import app
+from kb.cli.aliases import MOVED
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def _command_paths() -> set[tuple[str, ...]]:
+def _command_paths(*, hidden: bool = False) -> set[tuple[str, ...]]:
+    """Every command's words; with hidden=True the old spellings kept for a release too."""
     out: set[tuple[str, ...]] = set()
 
     def walk(cmd: Any, path: tuple[str, ...]) -> None:
+        if getattr(cmd, "hidden", False) and not hidden:
+            return
         if hasattr(cmd, "commands"):
             for name, sub in cmd.commands.items():
                 walk(sub, (*path, name))
@@ -51,7 +55,7 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_every_kb_command_the_readme_names_exists() -> None:
-    paths = _command_paths()
+    paths = _command_paths(hidden=True)
     groups = {p[0] for p in paths if len(p) > 1}
     named = re.findall(r"`kb ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", README)
     unknown = []
@@ -62,3 +66,10 @@ def test_every_kb_command_the_readme_names_exists() -> None:
         elif (first,) not in paths:
             unknown.append(f"kb {first}")
     assert unknown == []
+
+
+def test_old_spellings_are_hidden_and_named_in_the_readme() -> None:
+    old = _command_paths(hidden=True) - _command_paths()
+    assert {p[0] for p in old} == {w.split()[0] for w in MOVED}
+    for spelling in MOVED:
+        assert f"`kb {spelling}" in README

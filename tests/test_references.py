@@ -277,20 +277,20 @@ def test_list_and_show_cited_by(sqlite_session: Session) -> None:
 def test_cli_refs_import_refusal_and_json(
     cli_env: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert run(["refs", "import", str(DATA / "duplicate_key.bib")]) == 1
+    assert run(["reference", "import", str(DATA / "duplicate_key.bib")]) == 1
     out = capsys.readouterr().out
     assert "refused, nothing written" in out and "duplicate key: line" in out
-    assert run(["refs", "import", str(SHIPPED), "--json"]) == 0
+    assert run(["reference", "import", str(SHIPPED), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert len(report["created"]) == 4 and report["refused"] is False
     latin = tmp_path / "latin.bib"
     latin.write_bytes("@article{k, title={Gr\u00f6\u00dfe}, year=2000}".encode("latin-1"))
-    assert run(["refs", "import", str(latin)]) == 1
+    assert run(["reference", "import", str(latin)]) == 1
     assert "--encoding" in capsys.readouterr().err
-    assert run(["refs", "import", str(latin), "--encoding", "latin-1"]) == 0
+    assert run(["reference", "import", str(latin), "--encoding", "latin-1"]) == 0
     capsys.readouterr()
-    assert run(["refs", "show", "k", "--json"]) == 0
+    assert run(["reference", "show", "k", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Größe"
     out_path = tmp_path / "lib.bib"
-    assert run(["refs", "export", "-o", str(out_path)]) == 0
+    assert run(["reference", "export", "-o", str(out_path)]) == 0
     assert "@article{costantini2010scs," in out_path.read_text(encoding="utf-8")

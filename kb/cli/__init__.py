@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from kb.cli import articles as _articles  # noqa: F401  (groups register on `app` on import)
+from kb.cli import aliases as _aliases  # noqa: F401  (groups register on `app` on import)
+from kb.cli import articles as _articles  # noqa: F401
 from kb.cli import citations as _citations  # noqa: F401
 from kb.cli import claims as _claims  # noqa: F401
 from kb.cli import db as _db  # noqa: F401

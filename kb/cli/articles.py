@@ -1,4 +1,4 @@
-"""`kb ingest`, `kb check` and `kb article ...`: articles, their claims and their markers."""
+"""`kb article ...` and `kb check`: articles, their claims and their markers."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from kb.services.checks import run_checks
 from kb.services.ingest import IngestResult, decode_article, ingest_article
 from kb.services.users import resolve_actor
 
-article_app = typer.Typer(help="Articles: status, claims, marker mapping.", no_args_is_help=True)
+article_app = typer.Typer(
+    help="Articles: ingest, status, claims, marker mapping.", no_args_is_help=True
+)
 app.add_typer(article_app, name="article")
 
 
@@ -52,7 +54,7 @@ def _print_ingest(r: IngestResult) -> None:
         typer.echo(f"  warning: {w}")
 
 
-@app.command("ingest")
+@article_app.command("ingest")
 def ingest(
     path: Path = typer.Argument(..., help="Article as plain text or Markdown."),
     title: str | None = typer.Option(None, "--title", help="Title (default: the first line)."),

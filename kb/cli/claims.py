@@ -1,8 +1,9 @@
-"""`kb claims ...`: list, show and edit claims."""
+"""`kb claim ...`: list, show, edit and import claims."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -31,13 +32,15 @@ from kb.cli.root import (
     print_json,
     print_table,
 )
+from kb.errors import ImportProblem
 from kb.models import Claim
 from kb.services import claims as svc
+from kb.services.claim_import import import_claims
 from kb.services.queries import query_claims
 from kb.services.users import resolve_actor
 
-claims_app = typer.Typer(help="List, show and edit claims.", no_args_is_help=True)
-app.add_typer(claims_app, name="claims")
+claim_app = typer.Typer(help="List, show, edit and import claims.", no_args_is_help=True)
+app.add_typer(claim_app, name="claim")
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def report(claim: Claim, json_: bool, what: str) -> None:
         typer.echo(f"claim {claim.id}: {what}; now {claim.status} (version {claim.version})")
 
 
-@claims_app.command("list")
+@claim_app.command("list")
 def claims_list(
     article: str | None = ARTICLE,
     status: list[str] = STATUS,
@@ -103,7 +106,7 @@ def claims_list(
              "best_level", "text"],
         )  # fmt: skip
     if page.next_cursor:
-        typer.echo(f"more: kb claims list ... --after {page.next_cursor}", err=True)
+        typer.echo(f"more: kb claim list ... --after {page.next_cursor}", err=True)
 
 
 def _print_detail(d: dict[str, Any]) -> None:
@@ -126,7 +129,7 @@ def _print_detail(d: dict[str, Any]) -> None:
     print_table(d["history"], ["at", "actor", "action", "from_status", "to_status", "comment"])
 
 
-@claims_app.command("show")
+@claim_app.command("show")
 def claims_show(
     claim_id: int = typer.Argument(..., help="Claim id."), json_: bool = JSON_OPTION
 ) -> None:
@@ -140,7 +143,7 @@ def claims_show(
         _print_detail(detail)
 
 
-@claims_app.command("edit")
+@claim_app.command("edit")
 def claims_edit(
     claim_id: int = typer.Argument(..., help="Claim id."),
     text: str = typer.Option(..., "--text", help="The claim's new text."),
@@ -155,3 +158,38 @@ def claims_edit(
             session=session, actor=actor, claim_id=claim_id, text=text, seen_version=seen
         )
     report(claim, json_, "text edited")
+
+
+@claim_app.command("import")
+def import_claims_cmd(
+    path: Path = typer.Argument(..., help="A .csv or .xlsx file with a `text` column."),
+    article: str = typer.Option(..., "--article", help="Slug of the article to add to."),
+    as_: str = AS_OPTION,
+    title: str | None = typer.Option(None, "--title", help="Create the article with this title."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows anyway."),
+    json_: bool = JSON_OPTION,
+) -> None:
+    """Import claims (text, section, citekeys, kind, notes) into an article, all or nothing."""
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_)
+        try:
+            report = import_claims(
+                session=session, actor=actor, path=path, article=article, title=title,
+                skip_bad=skip_bad,
+            )  # fmt: skip
+        except ImportProblem as exc:
+            if json_:
+                print_json({"error": str(exc), "refused": [vars(p) for p in exc.problems]})
+            else:
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+            raise
+    if json_:
+        print_json(report.as_dict())
+        return
+    made = " (new article)" if report.created_article else ""
+    typer.echo(f"imported {report.imported} of {report.rows} rows into {article}{made}")
+    for problem in report.refused:
+        typer.echo(f"refused {problem}")
+    if report.ignored_columns:
+        typer.echo(f"ignored columns: {', '.join(report.ignored_columns)}")

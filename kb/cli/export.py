@@ -1,4 +1,4 @@
-"""`kb export ...` and `kb import claims`: claim tables out to files, claim spreadsheets in.
+"""`kb export ...`: claim tables out to files (CSV, Excel, Parquet, JSON Lines).
 
 The claim filter options are shared: `filter_options()` builds a ClaimFilter from them, so any
 command listing claims can take the same flags. Without --as, an export runs as the operator
@@ -27,17 +27,12 @@ from kb.cli.filters import (
     TO,
     filter_options,
 )
-from kb.cli.root import AS_OPTION, JSON_OPTION, app, data_session, optional_actor, print_json
-from kb.errors import ImportProblem
+from kb.cli.root import JSON_OPTION, app, data_session, optional_actor, print_json
 from kb.export import FORMATS, FRAME_NAMES
-from kb.services import users as users_svc
-from kb.services.claim_import import import_claims
 from kb.services.export import export_bundle, export_frame
 
 export_app = typer.Typer(help="Export claim tables to CSV, Excel, Parquet or JSON Lines.")
-import_app = typer.Typer(help="Import claims from a spreadsheet.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
-app.add_typer(import_app, name="import")
 
 OUT_OPTION = typer.Option(..., "-o", "--output", help="File to write.")
 FORMAT_OPTION = typer.Option(
@@ -122,38 +117,3 @@ def export_bundle_cmd(
         print_json({"path": str(output), "rows": counts})
     else:
         typer.echo(f"wrote {', '.join(f'{n:,} {k}' for k, n in counts.items())} to {output}")
-
-
-@import_app.command("claims")
-def import_claims_cmd(
-    path: Path = typer.Argument(..., help="A .csv or .xlsx file with a `text` column."),
-    article: str = typer.Option(..., "--article", help="Slug of the article to add to."),
-    as_: str = AS_OPTION,
-    title: str | None = typer.Option(None, "--title", help="Create the article with this title."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows anyway."),
-    json_: bool = JSON_OPTION,
-) -> None:
-    """Import claims (text, section, citekeys, kind, notes) into an article, all or nothing."""
-    with data_session() as session:
-        actor = users_svc.resolve_actor(session=session, email=as_)
-        try:
-            report = import_claims(
-                session=session, actor=actor, path=path, article=article, title=title,
-                skip_bad=skip_bad,
-            )  # fmt: skip
-        except ImportProblem as exc:
-            if json_:
-                print_json({"error": str(exc), "refused": [vars(p) for p in exc.problems]})
-            else:
-                for problem in exc.problems:
-                    typer.echo(str(problem), err=True)
-            raise
-    if json_:
-        print_json(report.as_dict())
-        return
-    made = " (new article)" if report.created_article else ""
-    typer.echo(f"imported {report.imported} of {report.rows} rows into {article}{made}")
-    for problem in report.refused:
-        typer.echo(f"refused {problem}")
-    if report.ignored_columns:
-        typer.echo(f"ignored columns: {', '.join(report.ignored_columns)}")

@@ -1,4 +1,4 @@
-"""The claim filter options shared by `kb claims list` and `kb export ...`."""
+"""The claim filter options shared by `kb claim list` and `kb export ...`."""
 
 from __future__ import annotations
 

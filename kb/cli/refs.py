@@ -1,4 +1,4 @@
-"""`kb refs ...`: the BibTeX reference library."""
+"""`kb reference ...`: the BibTeX reference library."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from kb.services.references import ImportReport
 refs_app = typer.Typer(
     help="Import, export and inspect the reference library.", no_args_is_help=True
 )
-app.add_typer(refs_app, name="refs")
+app.add_typer(refs_app, name="reference")
 
 
 def _print_report(report: ImportReport) -> None:

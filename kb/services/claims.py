@@ -201,7 +201,7 @@ def _emails(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def claim_detail(session: Session, claim_id: int) -> dict[str, Any]:
-    """Everything `kb claims show` and the claim page display: citations, measures, flags,
+    """Everything `kb claim show` and the claim page display: citations, measures, flags,
     history."""
     claim = session.get(Claim, claim_id)
     if claim is None:
