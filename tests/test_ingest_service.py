@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,13 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from kb.cli import run
-from kb.errors import ImportProblem, InvalidInput
+from kb.db import make_engine
+from kb.errors import DatabaseBusy, ImportProblem, InvalidInput
 from kb.models import Citation, Claim, Flag, Measure, Reference, ReviewEvent
 from kb.services import references
 from kb.services.articles import set_marker_mapping
 from kb.services.checks import run_checks
-from kb.services.ingest import decode_article, ingest_article, preview_article
+from kb.services.ingest import IngestResult, decode_article, ingest_article, preview_article
 from tests import factories as f
 from tests.conftest import SHARED, require_shared
 
@@ -220,13 +222,98 @@ def test_preview_writes_nothing(lib: Session) -> None:
     assert _counts(lib) == before
 
 
+def _stored_view(result: IngestResult) -> dict[str, object]:
+    data = result.as_dict()
+    data["article_id"] = None
+    data["claims"] = [{**c, "id": None} for c in data["claims"]]
+    return data
+
+
+# A numbered article whose entries 1 and 2 resolve to the shipped library and 3 to nothing.
+NUMBERED = """# Spinal cord stimulation and stenosis
+
+Spinal cord stimulation lowered VAS pain from 7.4 ± 2.3 to 2.8 ± 2.4 (p < 0.05) over 27 months [1].
+
+Surgery and nonsurgical care differed by -1.63 points (95% CI -2.68 to -0.57; p = 0.002) [2, 3].
+
+Balance training reduced falls by 40% in older adults [3].
+
+## References
+
+1. Costantini A, Buchser E, Van Buyten JP. Spinal cord stimulation for the treatment of chronic
+pain in patients with lumbar spinal stenosis. Neuromodulation. 2010;13(4):275-279.
+2. Atlas SJ, Delitto A. Spinal stenosis: surgical versus nonsurgical treatment. Clin Orthop Relat
+Res. 2006;443:198-207.
+3. Doe J. A balance programme for falls in older adults. Journal of Examples. 2019;1:1-9.
+"""
+OWN = Path("numbered-own.md")
+
+
+@pytest.mark.parametrize("add_missing", [False, True], ids=["library", "add-missing"])
+@pytest.mark.parametrize(
+    "path",
+    [OWN, SAMPLE, BLOG, SEEDS / "003_7eefec44a915ce00.txt", REAL / "mds526.txt",
+     REAL / "ehp-116-1694.txt"],
+    ids=lambda p: p.name,
+)  # fmt: skip
+def test_preview_predicts_exactly_what_ingest_stores(
+    lib: Session, path: Path, add_missing: bool
+) -> None:
+    s, text_ = lib, NUMBERED if path == OWN else _article(path)
+    editor = f.user(s, "editor")
+    first = preview_article(session=s, actor=editor, text=text_, add_missing=add_missing)
+    # Give the checks something to find in the linked references: a retraction and an abstract
+    # that holds none of the claims' numbers (both change the flags a claim gets).
+    linked = sorted({link["citekey"] for link in first.links})
+    if linked:
+        s.execute(
+            text("UPDATE reference SET retraction = 'retracted' WHERE citekey = :k"),
+            {"k": linked[0]},
+        )
+        s.execute(
+            text("UPDATE reference SET abstract = 'No numbers here.' WHERE citekey = :k"),
+            {"k": linked[-1]},
+        )
+        s.commit()
+    before = _counts(s)
+    preview = preview_article(session=s, actor=editor, text=text_, add_missing=add_missing)
+    assert _counts(s) == before
+    stored = ingest_article(session=s, actor=editor, text=text_, add_missing=add_missing)
+    assert _stored_view(preview) == _stored_view(stored)
+    by_kind = dict(
+        s.execute(text("SELECT kind, count(*) FROM flag WHERE status = 'open' GROUP BY kind")).all()
+    )
+    assert preview.flags == dict(sorted(by_kind.items()))
+    if path == OWN:  # the library's retraction and abstract reached the checks
+        assert preview.flags["retracted source"] >= 1
+        assert preview.flags["number not found in the cited abstract"] >= 1
+
+
+def test_preview_takes_no_write_lock(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_SQLITE_BUSY_TIMEOUT_MS", "200")
+    engine = make_engine(sqlite_url)
+    with Session(engine, expire_on_commit=False) as s:
+        editor = f.user(s, "editor")
+        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another kb process is writing
+        try:
+            res = preview_article(session=s, actor=editor, text=BLOG.read_text(encoding="utf-8"))
+            assert res.flags.get("unsupported statement", 0) > 0
+            with pytest.raises(DatabaseBusy):
+                ingest_article(session=s, actor=editor, text=BLOG.read_text(encoding="utf-8"))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    engine.dispose()
+
+
 def test_analyst_cannot_ingest(lib: Session) -> None:
     from kb.errors import PermissionDenied
 
     analyst = f.user(lib, "analyst")
     with pytest.raises(PermissionDenied):
         ingest_article(session=lib, actor=analyst, text=BLOG.read_text())
-    with pytest.raises(PermissionDenied):  # a preview runs the whole ingestion too
+    with pytest.raises(PermissionDenied):  # a preview needs the same right
         preview_article(session=lib, actor=analyst, text=BLOG.read_text())
 
 

@@ -61,6 +61,27 @@ def article_context(article: Article) -> ArticleContext:
     )
 
 
+def cited_source(
+    citekey: str,
+    marker: str | None,
+    stance: str,
+    study_type: str,
+    retraction: str,
+    abstract: str | None,
+    note: str | None,
+) -> CitedSource:
+    """A citation and its reference as the checks read them."""
+    st = STUDY_TYPE_BY_CODE.get(study_type)
+    return CitedSource(
+        citekey=citekey,
+        marker=marker,
+        stance=stance,
+        level=st.level if st else None,
+        retraction=retraction,
+        source_text=" ".join(t for t in (abstract, note) if t),
+    )
+
+
 def measure_rows(
     claim_id: int, text: str, parsed: Sequence[ParsedMeasure] | None = None
 ) -> list[dict[str, Any]]:
@@ -90,16 +111,16 @@ def _load(
         .where(col(Citation.claim_id).in_(claim_ids))
     )
     for cit, ref in rows:
-        st = STUDY_TYPE_BY_CODE.get(ref.study_type)
         cited[cit.claim_id].append(
-            CitedSource(
-                citekey=ref.citekey,
-                marker=cit.marker,
-                stance=cit.stance,
-                level=st.level if st else None,
-                retraction=ref.retraction,
-                source_text=" ".join(t for t in (ref.abstract, ref.note) if t),
-            )
+            cited_source(
+                ref.citekey,
+                cit.marker,
+                cit.stance,
+                ref.study_type,
+                ref.retraction,
+                ref.abstract,
+                ref.note,
+            )  # fmt: skip
         )
     flags: dict[int, list[Flag]] = defaultdict(list)
     for flag in session.exec(

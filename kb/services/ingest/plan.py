@@ -1,4 +1,5 @@
-"""Article ingestion: text -> article, claims, citations, measures and flags, in one transaction.
+"""Planning an ingestion without writing: parse the text, resolve its printed reference list
+against the library, and decide which marker links which reference.
 
 The printed reference list is resolved to the library (DOI, PMID, else a fuzzy title match with
 the year), markers are mapped to references only when the page says which is which (a numbered
@@ -15,21 +16,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from kb.bibtex import infer_study_type
 from kb.config import get_settings
-from kb.db import begin_write
-from kb.enums import LinkState, ReviewStatus, Stance
+from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
-from kb.models import Article, Citation, Claim, Reference, ReviewEvent, User, utcnow
-from kb.permissions import Action, require
-from kb.services.checks import CheckReport, check_claims, text_hash
+from kb.models import Article, Reference, utcnow
 from kb.services.references import normalize_title
-from kb.workflow import EventAction
+
+# printed marker -> (citekey, how the link was made)
+MarkerPlan = dict[str, tuple[str, LinkState]]
 
 TITLE_MATCH = 90  # rapidfuzz token_sort_ratio needed to call two printed titles the same work
 
@@ -84,7 +83,7 @@ def slugify(text: str) -> str:
     return slug[:80].strip("-") or "article"
 
 
-class _Library:
+class Library:
     """Look-ups of the library for resolving printed references (loaded once per ingest)."""
 
     def __init__(self, session: Session) -> None:
@@ -136,7 +135,7 @@ class _Library:
         return key
 
 
-def _reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
+def reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
     """A library row for a printed entry an editor will complete ("taken from the article")."""
     fields = {
         "title": entry.title,
@@ -181,7 +180,7 @@ def _reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str,
     }
 
 
-def _marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tuple[str, dict]:
+def marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tuple[str, MarkerPlan]:
     """(mapping kind, marker -> (citekey or None, link state)) by DOMAIN.md's rules."""
     markers = parsed.markers
     if not markers:
@@ -231,7 +230,7 @@ def plan_article(
     slug: str | None = None,
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
-) -> tuple[ParsedArticle, IngestResult, dict]:
+) -> tuple[ParsedArticle, IngestResult, MarkerPlan]:
     """Parse and resolve an article without writing anything (the preview).
 
     furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
@@ -244,7 +243,7 @@ def plan_article(
     the_slug = slugify(slug or the_title)
     if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
         raise InvalidInput(f"an article with slug {the_slug!r} already exists; choose --slug")
-    library = _Library(session)
+    library = Library(session)
     result = IngestResult(slug=the_slug, title=the_title, markers=list(parsed.markers))
     result.warnings = list(parsed.warnings)
     for i, entry in enumerate(parsed.references):
@@ -254,7 +253,7 @@ def plan_article(
         result.references.append(
             ResolvedEntry(i, entry.number, entry.text, entry.type_label, key, how)
         )
-    mapping, plan = _marker_plan(parsed, result.references)
+    mapping, plan = marker_plan(parsed, result.references)
     result.mapping = mapping
     result.links = [
         {"marker": m, "citekey": key, "state": state.value} for m, (key, state) in plan.items()
@@ -271,147 +270,3 @@ def plan_article(
         for s in parsed.statements
     ]
     return parsed, result, plan
-
-
-def ingest_article(
-    *,
-    session: Session,
-    actor: User,
-    text: str,
-    title: str | None = None,
-    slug: str | None = None,
-    add_missing: bool = False,
-    furniture: Sequence[str] | None = None,
-) -> IngestResult:
-    """Store an article's claims with citations, measures and automatic flags; commit once."""
-    require(actor, Action.article_ingest)
-    begin_write(session)
-    try:
-        result = _ingest(session, actor, text, title, slug, add_missing, furniture)
-        session.commit()
-        return result
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _ingest(
-    session: Session,
-    actor: User,
-    text: str,
-    title: str | None,
-    slug: str | None,
-    add_missing: bool,
-    furniture: Sequence[str] | None,
-) -> IngestResult:
-    parsed, result, plan = plan_article(
-        session=session, text=text, title=title, slug=slug, furniture=furniture,
-        add_missing=add_missing,
-    )  # fmt: skip
-    added = [
-        _reference_from_entry(parsed.references[r.index], r.citekey or "", result.slug)
-        for r in result.references
-        if r.how == "added"
-    ]
-    if added:
-        session.execute(insert(Reference), added)
-    article = Article(
-        slug=result.slug,
-        title=result.title,
-        source_text=text,
-        reference_list=[r.as_dict() for r in result.references],
-        reference_list_numbered=parsed.reference_list_numbered,
-        marker_map={m: key for m, (key, _state) in plan.items()},
-        created_by=actor.id,
-    )
-    session.add(article)
-    session.flush()
-    result.article_id = article.id
-    # Core bulk insert, then one ORM load: building 50 ORM objects by hand costs more than both.
-    now = utcnow()
-    session.execute(
-        insert(Claim),
-        [
-            {"article_id": article.id, "position": s.position, "section": s.section,
-             "text": s.text, "text_hash": text_hash(s.text), "kind": planned["kind"],
-             "status": ReviewStatus.submitted.value, "version": 1, "markers": list(s.markers),
-             "author_id": actor.id, "assignee_id": None, "best_level": None,
-             "best_study_type": None, "supporting_count": 0, "refuting_count": 0,
-             "open_flag_count": 0, "approved_at": None, "approved_by": None,
-             "next_review_due": None, "created_at": now, "updated_at": now,
-             "updated_by": actor.id}
-            for s, planned in zip(parsed.statements, result.claims, strict=True)
-        ],
-    )  # fmt: skip
-    claims = list(
-        session.exec(
-            select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.position))
-        )
-    )
-    ref_ids = _reference_ids(session, {key for key, _ in plan.values()})
-    citations = []
-    for claim in claims:
-        for marker in claim.markers:
-            if marker in plan:
-                key, state = plan[marker]
-                citations.append(
-                    {"claim_id": claim.id, "reference_id": ref_ids[key], "marker": marker,
-                     "stance": Stance.not_assessed.value, "link_state": state.value,
-                     "quote": None, "locator": None, "assessed_by": None, "assessed_at": None,
-                     "created_at": utcnow()}
-                )  # fmt: skip
-    # One citation per claim and reference, even when two markers name the same reference.
-    unique = {(c["claim_id"], c["reference_id"]): c for c in reversed(citations)}
-    if unique:
-        session.execute(insert(Citation), list(unique.values()))
-    now = utcnow()
-    session.execute(
-        insert(ReviewEvent),
-        [
-            {"claim_id": c.id, "actor_id": actor.id, "actor_role": actor.role,
-             "action": EventAction.created.value, "from_status": None,
-             "to_status": ReviewStatus.submitted.value,
-             "comment": f"ingested from article {result.slug}", "claim_version": c.version,
-             "created_at": now}
-            for c in claims
-        ],
-    )  # fmt: skip
-    report = check_claims(session, claims, actor=actor, report=CheckReport(), fresh=True)
-    result.flags = dict(sorted(report.raised.items()))
-    result.claims = [{**row, "id": c.id} for row, c in zip(result.claims, claims, strict=True)]
-    return result
-
-
-def _reference_ids(session: Session, keys: set[str]) -> dict[str, int]:
-    if not keys:
-        return {}
-    rows = session.exec(
-        select(Reference.citekey, Reference.id).where(col(Reference.citekey).in_(sorted(keys)))
-    )
-    return {k: i for k, i in rows if i is not None}
-
-
-def preview_article(
-    *,
-    session: Session,
-    actor: User,
-    text: str,
-    title: str | None = None,
-    slug: str | None = None,
-    add_missing: bool = False,
-    furniture: Sequence[str] | None = None,
-) -> IngestResult:
-    """What ingest_article would store, flags included, without writing anything.
-
-    The same permission as ingesting: a preview runs the whole ingestion and rolls it back.
-    """
-    require(actor, Action.article_ingest)
-    begin_write(session)
-    try:
-        result = _ingest(session, actor, text, title, slug, add_missing, furniture)
-    finally:
-        session.rollback()
-    result.article_id = None
-    for row in result.claims:
-        row["id"] = None
-    return result
