@@ -22,16 +22,34 @@ from dataclasses import asdict, dataclass, field
 
 import bibtexparser
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
     ExplicitComment,
+    ImplicitComment,
     ParsingFailedBlock,
     Preamble,
     String,
 )
 
-from kb.bibvalues import BARE, balanced, expand_raw, read_value, value_expression
+from kb.bibrules import (
+    KEY_RULE,
+    LOOKS_LIKE_FIELDS,
+    MAX_ENTRY_TYPE,
+    check_storable,
+    key_fault,
+    visible,
+)
+from kb.bibvalues import (
+    BARE,
+    BadValue,
+    balanced,
+    expand_raw,
+    macro_names,
+    read_value,
+    value_expression,
+)
 from kb.enums import RetractionStatus
 from kb.errors import ImportProblem
 from kb.latex import clean_text, decode_latex, split_authors
@@ -44,6 +62,8 @@ __all__ = [
     "BibParseResult",
     "BibProblem",
     "BibRecord",
+    "check_storable",
+    "crossref_dependants",
     "decode_latex",
     "infer_study_type",
     "parse_bib",
@@ -60,6 +80,7 @@ PROBLEM_KINDS = (
     "missing title",
     "undefined macro",
     "missing crossref",
+    "invalid key",
 )
 
 # Predefined by every BibTeX style; names are case-insensitive like all macro names.
@@ -125,6 +146,7 @@ class BibRecord:
     study_type: str = UNKNOWN
     study_type_inferred: bool = False
     retraction: str = RetractionStatus.none.value
+    crossref: str | None = None  # the key its crossref field names, as written
 
     def content_hash(self) -> str:
         """Stable sha256 of the entry type and raw fields: equal hashes mean an unchanged entry."""
@@ -156,11 +178,15 @@ def read_bib_bytes(data: bytes, encoding: str | None = None, source: str = "<inp
         codec = "utf-8"
     else:
         try:
-            codec = codecs.lookup(encoding).name
+            info: codecs.CodecInfo | None = codecs.lookup(encoding)
         except LookupError:
+            info = None
+        # rot13, base64, zlib, ... are codecs but not text encodings: bytes.decode refuses them.
+        if info is None or not info._is_text_encoding:
             raise ImportProblem(
                 f"{source}: unknown encoding {encoding!r}; try e.g. utf-8, latin-1 or gbk."
-            ) from None
+            )
+        codec = info.name
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as err:
@@ -175,9 +201,15 @@ def read_bib_bytes(data: bytes, encoding: str | None = None, source: str = "<inp
             f"{source} is not valid {codec}: byte 0x{bad} at byte offset {err.start} "
             f"(line {line}) cannot be decoded; {hint}."
         ) from None
+    except UnicodeError as err:  # codecs such as punycode or idna fail without a position
+        raise ImportProblem(
+            f"{source} cannot be decoded as {codec} ({err}); check the --encoding given."
+        ) from None
     # A byte-order mark decodes to U+FEFF, which would become part of the first citekey.
     # Line numbers count "\n"; a stray "\r" would otherwise end up inside raw values.
-    return text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    check_storable(text, source)
+    return text
 
 
 # --------------------------------------------------------------------------- decoded fields
@@ -238,6 +270,7 @@ def _decode_record(record: BibRecord, values: Mapping[str, str]) -> None:
     study["title"] = record.title or ""
     record.study_type, record.study_type_inferred = infer_study_type(study)
     record.retraction = _retraction(clean_text(values.get("retraction")))
+    record.crossref = clean_text(values.get("crossref"))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -255,29 +288,43 @@ def _malformed(block: ParsingFailedBlock) -> BibProblem:
     found = _FAILED_KEY.match(block.raw or "")
     kind, key = (found.group(1).lower(), found.group(2) or None) if found else ("", None)
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
-    what = f"@{kind} block '{key}'" if key else f"@{kind} block" if kind else "block"
+    what = f"@{kind} block '{visible(key)}'" if key else f"@{kind} block" if kind else "block"
     return BibProblem(
         "malformed block",
         line,
         key,
-        f"Could not read the {what} starting on line {line}: {reason.strip()}",
+        f"Could not read the {what} starting on line {line}: {visible(reason.strip(), 200)}",
+    )
+
+
+def _cut_off(after: Block) -> str | None:
+    """Why the entry before `after` is incomplete, when `after` is text that looks like fields.
+
+    One closing brace too many ends an entry early (in BibTeX too); what follows it is then
+    free text between entries, and the fields in it would be lost without a word.
+    """
+    if not isinstance(after, ImplicitComment) or not LOOKS_LIKE_FIELDS.match(after.comment):
+        return None
+    return (
+        f"a closing brace on line {_line(after.start_line)} ends it before the text "
+        f"'{visible(' '.join(after.comment.split()), 40)}', which was not read; "
+        "is there one closing brace too many?"
     )
 
 
 def _read_entry(
-    entry: Entry, known: Mapping[str, str], problems: list[BibProblem]
+    entry: Entry,
+    known: Mapping[str, str],
+    problems: list[BibProblem],
+    unreadable: Mapping[str, int | None],
+    cut_off: str | None,
 ) -> tuple[BibRecord, dict[str, str]] | None:
     """Record with raw fields, and the expanded values to decode; None when it is unreadable."""
     line = _line(entry.start_line)
     key = entry.key
     names = [f.key.lower() for f in entry.fields]
-    if not key or len(set(names)) != len(names):
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        reason = (
-            "it has no citation key"
-            if not key
-            else f"it gives the field(s) {', '.join(repeated)} more than once"
-        )
+
+    def malformed(reason: str) -> None:
         problems.append(
             BibProblem(
                 "malformed block",
@@ -286,21 +333,49 @@ def _read_entry(
                 f"Could not read the entry '{key}' starting on line {line}: {reason}.",
             )
         )
+
+    if not key:
+        malformed("it has no citation key")
+        return None
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        malformed(f"it gives the field(s) {', '.join(repeated)} more than once")
+        return None
+    if len(entry.entry_type) > MAX_ENTRY_TYPE:
+        malformed(
+            f"its entry type '@{visible(entry.entry_type)}' is longer than "
+            f"{MAX_ENTRY_TYPE} characters"
+        )
+        return None
+    if cut_off is not None:
+        malformed(cut_off)
         return None
     raw_fields: dict[str, str] = {}
     expanded: dict[str, str] = {}
     for name, fld in zip(names, entry.fields, strict=True):
-        raw, value, undefined = read_value(fld.value, known)
+        try:
+            raw, value, undefined = read_value(fld.value, known)
+        except BadValue as bad:
+            malformed(
+                f"its {visible(name)} field on line {_line(fld.start_line)} has {bad} "
+                f"({visible(fld.value, 40)})"
+            )
+            return None
         raw_fields[name] = raw
         expanded[name] = value
         for macro in undefined:
+            why = (
+                f"its @string on line {unreadable[macro.lower()]} could not be read"
+                if macro.lower() in unreadable
+                else "no @string defines it"
+            )
             problems.append(
                 BibProblem(
                     "undefined macro",
                     line,
                     key,
-                    f"The entry '{key}' on line {line} uses the macro '{macro}' in its "
-                    f"{name} field, but no @string defines it.",
+                    f"The entry '{key}' on line {line} uses the macro '{visible(macro)}' in its "
+                    f"{visible(name)} field, but {why}.",
                 )
             )
     record = BibRecord(key, entry.entry_type.lower(), line, raw_fields)
@@ -352,34 +427,111 @@ def expanded_macros(macros: Mapping[str, str] | None) -> dict[str, str]:
     return known
 
 
+def _read_string(
+    block: String,
+    known: dict[str, str],
+    result: BibParseResult,
+    unreadable: dict[str, int | None],
+    defined: dict[str, int | None],
+    library: Mapping[str, int],
+) -> None:
+    """Define the macro of a @string block, or report why it cannot be defined.
+
+    A @string that uses a macro not defined before it (itself included) is not kept: its
+    value would not read back the same, so the entries that use it are reported instead.
+    Nor is a second @string of the same name: the library keeps one value per macro, and the
+    @strings between the two could not be written back in an order that means the same.
+    Nor is one that gives a library macro (`library`: position by name) a value using a
+    macro the library defines after it: exported in the library's order, it would not read.
+    """
+    line = _line(block.start_line)
+    name = block.key
+    if name.lower() in defined:
+        result.problems.append(
+            BibProblem(
+                "duplicate key",
+                line,
+                None,
+                f"The @string '{visible(name)}' on line {line} is already defined on line "
+                f"{defined[name.lower()]} (macro names are compared ignoring case); this "
+                "second definition was not read.",
+            )
+        )
+        return
+    defined[name.lower()] = line
+    try:
+        raw, value, undefined = read_value(block.value, known)
+    except BadValue as bad:
+        faults = [
+            BibProblem(
+                "malformed block",
+                line,
+                None,
+                f"Could not read the @string '{visible(name)}' on line {line}: its value has "
+                f"{bad} ({visible(block.value, 40)}).",
+            )
+        ]
+    else:
+        faults = [
+            BibProblem(
+                "undefined macro",
+                line,
+                None,
+                f"The @string '{visible(name)}' on line {line} uses the macro "
+                f"'{visible(macro)}', which is not defined before it.",
+            )
+            for macro in undefined
+        ]
+        if not faults and name in library:  # updated in place, so exported where it was
+            at = library[name]
+            faults = [
+                BibProblem(
+                    "undefined macro",
+                    line,
+                    None,
+                    f"The @string '{visible(name)}' on line {line} changes the library's "
+                    f"'{visible(name)}' to use the macro '{visible(macro)}', which the library "
+                    "does not define before it, so its export would not read; this definition "
+                    "was not read.",
+                )
+                for macro in macro_names(raw)
+                if macro.lower() not in MONTHS
+                and min((i for n, i in library.items() if n.lower() == macro.lower()), default=at)
+                >= at
+            ]
+    if faults:
+        result.problems.extend(faults)
+        if name.lower() not in known:
+            unreadable[name.lower()] = line
+        return
+    result.strings[name] = raw
+    known[name.lower()] = value
+    unreadable.pop(name.lower(), None)
+
+
 def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParseResult:
     """Read a .bib text into records and problems; a bad entry is reported, never raised."""
     library = bibtexparser.parse_string(text, parse_stack=[])
     result = BibParseResult()
     problems = result.problems
     known = expanded_macros(macros)
+    # Macros whose @string could not be read (and that nothing else defines), by lower name.
+    unreadable: dict[str, int | None] = {}
+    defined: dict[str, int | None] = {}  # line of each @string of this file, by lower name
+    order = {name: i for i, name in enumerate(macros or {})}  # export order of the library
     entries: list[Entry] = []
-    for block in library.blocks:
+    cut_off: dict[int, str] = {}  # id(entry) -> why it ended early
+    blocks = library.blocks
+    for i, block in enumerate(blocks):
         if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
             # Judged below: keys ignoring case like BibTeX, repeated fields case-insensitively.
             block = block.ignore_error_block or block
         if isinstance(block, Entry):
             entries.append(block)
+            if i + 1 < len(blocks) and (why := _cut_off(blocks[i + 1])) is not None:
+                cut_off[id(block)] = why
         elif isinstance(block, String):
-            raw, value, undefined = read_value(block.value, known)
-            result.strings[block.key] = raw
-            known[block.key.lower()] = value
-            line = _line(block.start_line)
-            for macro in undefined:
-                problems.append(
-                    BibProblem(
-                        "undefined macro",
-                        line,
-                        None,
-                        f"The @string '{block.key}' on line {line} uses the macro '{macro}', "
-                        "which is not defined before it.",
-                    )
-                )
+            _read_string(block, known, result, unreadable, defined, order)
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_malformed(block))
         elif isinstance(block, Preamble):
@@ -391,6 +543,19 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
     first_line: dict[str, int | None] = {}
     pending: list[tuple[BibRecord, dict[str, str]]] = []
     for entry in entries:
+        fault = key_fault(entry.key)
+        if fault is not None:
+            line = _line(entry.start_line)
+            problems.append(
+                BibProblem(
+                    "invalid key",
+                    line,
+                    entry.key,
+                    f"The entry on line {line} has the key '{visible(entry.key)}', which BibTeX "
+                    f"cannot cite: {fault} ({KEY_RULE}).",
+                )
+            )
+            continue
         lower = entry.key.lower()
         if lower in first_line:
             line = _line(entry.start_line)
@@ -405,7 +570,7 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
                 )
             )
             continue
-        read = _read_entry(entry, known, problems)
+        read = _read_entry(entry, known, problems, unreadable, cut_off.get(id(entry)))
         if read is not None:
             first_line[lower] = read[0].line
             pending.append(read)
@@ -425,6 +590,39 @@ def parse_bib(text: str, *, macros: Mapping[str, str] | None = None) -> BibParse
         result.records.append(record)
     problems.sort(key=lambda p: p.line or 0)
     return result
+
+
+def crossref_dependants(records: Iterable[BibRecord], skipped: Iterable[str]) -> list[BibProblem]:
+    """Problems for the records whose crossref chain leads to a skipped key (ignoring case).
+
+    Written without their parent, they would point at nothing, and the library's own export
+    would no longer import. Chains of any length and cycles are followed.
+    """
+    children: dict[str, list[BibRecord]] = {}
+    for record in records:
+        if record.crossref:
+            children.setdefault(record.crossref.casefold(), []).append(record)
+    gone = {key.casefold() for key in skipped}
+    waiting = list(gone)
+    found: list[BibProblem] = []
+    while waiting:
+        for child in children.get(waiting.pop(), ()):
+            key = child.citekey.casefold()
+            if key in gone:
+                continue
+            gone.add(key)
+            waiting.append(key)
+            found.append(
+                BibProblem(
+                    "missing crossref",
+                    child.line,
+                    child.citekey,
+                    f"The entry '{child.citekey}' on line {child.line} has crossref "
+                    f"'{child.crossref}', which is skipped; so it is skipped too.",
+                )
+            )
+    found.sort(key=lambda p: p.line or 0)
+    return found
 
 
 # --------------------------------------------------------------------------- writing
@@ -459,7 +657,10 @@ def _fields_to_write(record: BibRecord, known: Mapping[str, str]) -> dict[str, s
 
 
 def _block(kind: str, body: str) -> str:
-    # Parentheses hold a body whose braces do not balance (as BibTeX allows).
+    # Parentheses hold a body whose braces do not balance (as BibTeX allows). A comment is read
+    # without its surrounding space, so a line end keeps a last backslash from escaping `}`.
+    if kind == "comment" and body.endswith("\\"):
+        body += "\n"
     return f"@{kind}{{{body}}}" if balanced(body) else f"@{kind}({body})"
 
 

@@ -16,6 +16,7 @@ from kb.bibtex import (
     PROBLEM_KINDS,
     BibProblem,
     BibRecord,
+    crossref_dependants,
     decode_latex,
     infer_study_type,
     parse_bib,
@@ -658,3 +659,230 @@ def test_real_papers_need_definitions():
     assert [p for p in together.problems if p.kind == "undefined macro"] == []
     assert len(together.records) == len(alone.records) == 2157
     assert [r.journal for r in together.records] == [r.journal for r in with_macros.records]
+
+
+# --------------------------------------------------------------------------- adversarial input
+
+
+def test_stray_closing_brace_in_a_value_is_a_malformed_block():
+    # In an entry delimited by parentheses the splitter hands over `Smith}` as the value.
+    text = "@article(k1,\n  author = Smith},\n  title = {A title}\n)\n@article{ok, title = {T}}\n"
+    result = parse_bib(text)
+    assert [r.citekey for r in result.records] == ["ok"]
+    assert [(p.kind, p.line, p.citekey) for p in result.problems] == [("malformed block", 1, "k1")]
+    message = result.problems[0].message
+    assert "author field" in message and "line 2" in message and "closing brace" in message
+
+
+@pytest.mark.parametrize(
+    "value", ["{a}}b", "{a} # }", "a}", '"x" # }', "}"], ids=["after-literal", "after-hash",
+                                                           "after-macro", "after-quote", "alone"]
+)  # fmt: skip
+def test_every_stray_closing_brace_is_reported_not_raised(value):
+    result = parse_bib(f"@article(k, title = {{T}}, note = {value})\n")
+    assert result.records == []
+    assert [(p.kind, p.citekey) for p in result.problems] == [("malformed block", "k")]
+
+
+def test_string_with_a_stray_brace_is_reported_and_its_users_too():
+    text = "@string(jn = Pain})\n@article{a,\n  title = {T},\n  journal = jn\n}\n"
+    result = parse_bib(text)
+    assert result.strings == {}
+    assert [(p.kind, p.line, p.citekey) for p in result.problems] == [
+        ("malformed block", 1, None),
+        ("undefined macro", 2, "a"),
+    ]
+    assert "'jn'" in result.problems[0].message and "closing brace" in result.problems[0].message
+    assert "line 1" in result.problems[1].message  # where the unreadable @string is
+
+
+@pytest.mark.parametrize(
+    "strings",
+    ["@string{x = x}", "@string{x = y}\n@string{y = x}", "@string{x = {a} # x}"],
+    ids=["self", "mutual", "self-concatenated"],
+)
+def test_string_defined_through_itself_is_not_kept(strings):
+    result = parse_bib(strings + "\n@article{a, title = x}\n")
+    assert result.strings == {}
+    assert ("undefined macro", "a") in [(p.kind, p.citekey) for p in result.problems]
+    assert all(p.kind == "undefined macro" for p in result.problems)
+
+
+def test_fields_cut_off_by_an_extra_closing_brace_are_reported():
+    # The extra `}` ends the entry early (as in BibTeX); the fields after it would be lost.
+    text = "@article{k,\n  title = {A}},\n  year = {2000},\n}\n@article{ok, title = {T}}\n"
+    result = parse_bib(text)
+    assert [r.citekey for r in result.records] == ["ok"]
+    assert [(p.kind, p.line, p.citekey) for p in result.problems] == [("malformed block", 1, "k")]
+    assert "line 2" in result.problems[0].message and "year" in result.problems[0].message
+
+
+def test_free_text_between_entries_is_still_a_comment():
+    text = "@article{a, title = {T}}\nSee also the next one.\n% x = 1\n@article{b, title = {U}}\n"
+    result = parse_bib(text)
+    assert [r.citekey for r in result.records] == ["a", "b"] and result.problems == []
+
+
+# Unicode letters and digits (biber reads UTF-8 keys), and the punctuation real keys use:
+# `-_:./+?` (realdata), `&` (ADS bibcodes), `()` (DOIs as keys), `@[];!*~^|$`.
+GOOD_KEYS = [
+    "smith2010", "i3Š", "凯撒2013", "Müller:2019", "doi:10.1016/s0012-365x(97)00126-x",
+    "2010A&A...710..123S", "CorneilOS??", "FellowsL88a+", "o@th[;]er", "x_y-z", "k" * 255,
+]  # fmt: skip
+# No whitespace, braces, quotes, <, >, #, %, comma, =, backslash; no control or invisible
+# format characters; at most 255 characters.
+BAD_KEYS = [
+    "<script>alert(1)</script>", "a b", "a#b", "a%b", "a\\b", "a'b", "a`b", "a<b", "a>b",
+    "a\u202eb", "a\u200bb", "a\x1b[31mb", "a\tb", "a\u00a0b", "a\ue000b", "k" * 256,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", GOOD_KEYS)
+def test_keys_made_of_bibtex_key_characters_are_read(key):
+    result = parse_bib(f"@article{{{key}, title = {{T}}}}\n")
+    assert result.problems == []
+    assert [r.citekey for r in result.records] == [key]
+    again = _round_trip(result)
+    assert [r.citekey for r in again.records] == [key] and again.problems == []
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=lambda k: ascii(k)[:40])
+def test_keys_outside_bibtex_key_characters_are_refused(key):
+    result = parse_bib(f"@article{{{key}, title = {{T}}}}\n@article{{ok, title = {{T}}}}\n")
+    assert [r.citekey for r in result.records] == ["ok"]
+    assert [(p.kind, p.line, p.citekey) for p in result.problems] == [("invalid key", 1, key)]
+    message = result.problems[0].message
+    assert "line 1" in message
+    assert message.isprintable()  # control characters are shown escaped, never sent raw
+
+
+@pytest.mark.parametrize("key", ['a"b', "a=b", "a{b}", "a,b"])
+def test_keys_the_splitter_cannot_read_are_malformed_blocks(key):
+    result = parse_bib(f"@article{{{key}, title = {{T}}}}\n@article{{ok, title = {{T}}}}\n")
+    assert [r.citekey for r in result.records] == ["ok"]
+    assert [p.kind for p in result.problems] == ["malformed block"]
+
+
+def test_overlong_entry_type_is_a_malformed_block():
+    result = parse_bib("@" + "a" * 41 + "{k, title = {T}}\n")
+    assert result.records == []
+    assert [(p.kind, p.citekey) for p in result.problems] == [("malformed block", "k")]
+
+
+def test_literal_starting_with_the_bare_marker_round_trips():
+    text = f'@article{{k, title = {{T}}, note = {{{BARE}x}}, abstract = "{BARE}y"}}\n'
+    first = parse_bib(text)
+    assert first.problems == []
+    assert first.records[0].note == BARE + "x"
+    second = _round_trip(first)
+    assert second.problems == []
+    assert [_shape(r) for r in second.records] == [_shape(r) for r in first.records]
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "hex", "zlib", "bz2", "uu", "quopri"])
+def test_codec_that_is_not_a_text_encoding_is_an_unknown_encoding(encoding):
+    data = b"@article{a, title={T}}"
+    with pytest.raises(ImportProblem) as caught:
+        read_bib_bytes(data, encoding=encoding, source="ok.bib")
+    with pytest.raises(ImportProblem) as unknown:
+        read_bib_bytes(data, encoding="no-such-codec", source="ok.bib")
+    assert str(caught.value) == str(unknown.value).replace("'no-such-codec'", repr(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "undefined", "idna"])
+def test_text_codec_that_fails_on_the_file_is_an_import_problem(encoding):
+    data = b"xn--zzzz.@article{a, title={T}}\n"  # not punycode, nor an IDNA label
+    with pytest.raises(ImportProblem, match=f"ok.bib.*{encoding}.*--encoding"):
+        read_bib_bytes(data, encoding=encoding, source="ok.bib")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "line"),
+    [
+        (b"@article{a,\n  title = {T\x00}}\n", None, 2),
+        ("@article{a,\n title={T}}".encode("utf-16-le"), None, 1),
+        (b"@article{a,\n\n  title = {\\ud800}}\n", "unicode_escape", 3),
+    ],
+    ids=["nul", "utf-16-read-as-utf-8", "lone-surrogate"],
+)
+def test_text_no_database_can_store_is_refused_with_its_line(data, encoding, line):
+    with pytest.raises(ImportProblem) as caught:
+        read_bib_bytes(data, encoding=encoding, source="x.bib")
+    assert f"x.bib, line {line}:" in str(caught.value)
+
+
+def test_crossref_dependants_of_skipped_entries_cascade_through_chains_and_cycles():
+    text = """
+@book{top, title = {Top}, crossref = {nowhere}}
+@incollection{mid, title = {Mid}, crossref = {Top}}
+@inbook{low, title = {Low}, crossref = {mid}}
+@book{c1, title = {C1}, crossref = {c2}}
+@book{c2, title = {C2}, crossref = {c1}}
+@book{c3, title = {C3}, crossref = {low}}
+@book{fine, title = {Fine}, crossref = {other}}
+@book{other, title = {Other}}
+"""
+    result = parse_bib(text)
+    assert [(p.kind, p.citekey) for p in result.problems] == [("missing crossref", "top")]
+    follow = crossref_dependants(result.records, {"top"})
+    assert [(p.kind, p.line, p.citekey) for p in follow] == [
+        ("missing crossref", 3, "mid"),
+        ("missing crossref", 4, "low"),
+        ("missing crossref", 7, "c3"),
+    ]
+    assert "'Top'" in follow[0].message and "skipped" in follow[0].message
+    cycle = crossref_dependants(result.records, {"c2"})
+    assert [p.citekey for p in cycle] == ["c1"]
+
+
+def _written_back(result):
+    """The text render_bib writes for a parse, parsed again."""
+    text = render_bib(
+        result.records,
+        strings=result.strings,
+        preambles=result.preambles,
+        comments=result.comments,
+    )
+    return text, parse_bib(text)
+
+
+def test_escaped_brace_that_would_end_the_written_entry_is_a_malformed_block():
+    # `\{` does not open a group for the splitter, so `}` would close the written entry.
+    result = parse_bib("@article(k, title = {T}, note = \\{a})\n")
+    assert result.records == []
+    assert [(p.kind, p.citekey) for p in result.problems] == [("malformed block", "k")]
+    assert "do not pair up" in result.problems[0].message
+
+
+def test_unpaired_brace_inside_quotes_is_kept_verbatim():
+    first = parse_bib('@article(k, title = {T}, note = "a{b")\n')
+    assert first.problems == [] and first.records[0].raw_fields["note"] == BARE + '"a{b"'
+    _, again = _written_back(first)
+    assert again.problems == [] and again.records[0].raw_fields == first.records[0].raw_fields
+
+
+@pytest.mark.parametrize("value", ['"\\"', '" \\\\"', '"a\\"'])
+def test_string_ending_in_a_backslash_is_a_malformed_block(value):
+    result = parse_bib(f"@string{{x = {value}}}\n@article{{k, title = {{T}}}}\n")
+    assert result.strings == {}
+    assert [(p.kind, p.citekey) for p in result.problems] == [("malformed block", None)]
+    assert "backslash" in result.problems[0].message
+
+
+def test_comment_ending_in_a_backslash_round_trips():
+    first = parse_bib("@comment{x\\ }\n@article{k, title = {T}}\n")
+    assert first.comments == ["x\\"] and first.problems == []
+    _, again = _written_back(first)
+    assert again.comments == first.comments and again.problems == []
+
+
+def test_second_string_of_the_same_name_is_a_duplicate():
+    first = parse_bib(
+        '@string{jan = "Janvier"}\n@string{x = jan}\n@string{JAN = x # "!"}\n'
+        "@article{k, title = jan}\n"
+    )
+    assert first.strings == {"jan": "Janvier", "x": BARE + "jan"}
+    assert [(p.kind, p.line, p.citekey) for p in first.problems] == [("duplicate key", 3, None)]
+    assert first.records[0].title == "Janvier"
+    _, again = _written_back(first)
+    assert again.problems == [] and again.records[0].title == "Janvier"
