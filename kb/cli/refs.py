@@ -27,7 +27,9 @@ def _print_report(report: ImportReport) -> None:
         )
     for p in report.problems:
         where = f"line {p.line}" if p.line else "line ?"
-        key = f" [{p.citekey}]" if p.citekey else ""
+        # A refused key may hold control characters: never send them to the terminal raw.
+        shown = p.citekey if p.citekey is None or p.citekey.isprintable() else ascii(p.citekey)
+        key = f" [{shown}]" if shown else ""
         typer.echo(f"  {p.kind}: {where}{key}: {p.message}")
     for d in report.possible_duplicates:
         typer.echo(f"  possible duplicate: {d.citekeys[0]} and {d.citekeys[1]} ({d.reason})")

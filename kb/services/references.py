@@ -2,6 +2,7 @@
 
 Import is all-or-nothing by default: any problem in the file means nothing is written and the
 report says what and where. With skip_bad the good entries are written and the bad listed.
+Either way, what export_bib writes, import_bib reads back without a problem.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from kb.bibtex import BibProblem, BibRecord, parse_bib, read_bib_bytes, render_bib
+from kb.bibtex import (
+    BibProblem,
+    BibRecord,
+    check_storable,
+    crossref_dependants,
+    parse_bib,
+    read_bib_bytes,
+    render_bib,
+)
 from kb.db import begin_write
 from kb.enums import STUDY_TYPE_BY_CODE, RetractionStatus, Stance
 from kb.errors import InvalidInput, NotFound
@@ -50,6 +59,13 @@ _RECORD_COLUMNS = (
     "retraction",
     "raw_fields",
 )
+
+# Columns that show a field the .bib may give at any length: longer text is cut for display
+# and search, and the whole value stays in raw_fields, so an export writes it unchanged.
+_CUT_COLUMNS = {
+    name: Reference.__table__.c[name].type.length  # type: ignore[attr-defined]
+    for name in ("volume", "number", "pages", "doi", "pmid")
+}
 
 
 def normalize_title(title: str | None) -> str | None:
@@ -112,6 +128,9 @@ class ImportReport:
 
 def _row_values(record: BibRecord) -> dict[str, Any]:
     values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
+    for name, width in _CUT_COLUMNS.items():
+        if values[name] is not None and len(values[name]) > width:
+            values[name] = values[name][: width - 1] + "…"
     values["title_norm"] = normalize_title(record.title)
     values["content_hash"] = record.content_hash()
     if values["study_type"] not in STUDY_TYPE_BY_CODE:
@@ -120,8 +139,37 @@ def _row_values(record: BibRecord) -> dict[str, Any]:
 
 
 def _library_macros(session: Session) -> dict[str, str]:
-    rows = session.exec(select(BibBlock.name, BibBlock.value).where(BibBlock.kind == "string"))
+    # In the order they were defined, as export_bib writes them: one may use those before it.
+    rows = session.exec(
+        select(BibBlock.name, BibBlock.value)
+        .where(BibBlock.kind == "string")
+        .order_by(col(BibBlock.id))
+    )
     return {name: value for name, value in rows}
+
+
+def _case_clashes(session: Session, records: Sequence[BibRecord]) -> list[BibProblem]:
+    """Entries whose key differs only in case from one already in the library.
+
+    Keys are compared ignoring case (as BibTeX and the file's own duplicate check do), so both
+    in the library would make its export a file with a duplicate key.
+    """
+    folded = {r.citekey.casefold(): r for r in records}
+    problems = []
+    for key in session.exec(select(Reference.citekey)):
+        record = folded.get(key.casefold())
+        if record is not None and record.citekey != key:
+            problems.append(
+                BibProblem(
+                    "duplicate key",
+                    record.line,
+                    record.citekey,
+                    f"The key '{record.citekey}' on line {record.line} differs only in case "
+                    f"from '{key}', already in the library (keys are compared ignoring case); "
+                    "this entry was not read.",
+                )
+            )
+    return problems
 
 
 def _find_duplicates(session: Session, records: Sequence[BibRecord]) -> list[PossibleDuplicate]:
@@ -183,20 +231,31 @@ def import_bib(
         if data is None:
             raise InvalidInput("nothing to import: give the file's bytes or text")
         text = read_bib_bytes(data, encoding=encoding, source=source)
+    else:
+        check_storable(text, source)
     begin_write(session)
     parsed = parse_bib(text, macros=_library_macros(session))
-    report = ImportReport(source=source, entries=len(parsed.records), problems=parsed.problems)
-    # A duplicate key's second copy was never read; the first copy is a good entry.
-    bad_keys = {
-        p.citekey.casefold() for p in parsed.problems if p.citekey and p.kind != "duplicate key"
-    }
+    clashes = _case_clashes(session, parsed.records)
+    problems = sorted(parsed.problems + clashes, key=lambda p: p.line or 0)
+    report = ImportReport(source=source, entries=len(parsed.records), problems=problems)
     records = parsed.records
-    if parsed.problems:
+    if problems:
         if not skip_bad:
             session.rollback()
             return report
-        report.skipped = [r.citekey for r in records if r.citekey.casefold() in bad_keys]
-        records = [r for r in records if r.citekey.casefold() not in bad_keys]
+        # A duplicate key's second copy was never read; the first copy is a good entry.
+        bad = [p for p in problems if p.citekey and p.kind != "duplicate key"] + clashes
+        # A child whose crossref parent is skipped goes too: exported alone it would point at
+        # nothing, and kb would refuse its own export.
+        follow = crossref_dependants(records, {p.citekey for p in bad if p.citekey})
+        report.problems = problems = sorted(problems + follow, key=lambda p: p.line or 0)
+        skipped = {p.citekey.casefold() for p in bad + follow if p.citekey}
+        listed: dict[str, str] = {}
+        for p in problems:
+            if p.citekey and p.citekey.casefold() in skipped:
+                listed.setdefault(p.citekey.casefold(), p.citekey)
+        report.skipped = list(listed.values())
+        records = [r for r in records if r.citekey.casefold() not in skipped]
     # One record per key (a duplicate key is a problem; with skip_bad the first copy stays).
     unique: dict[str, BibRecord] = {}
     for r in records:
