@@ -336,7 +336,7 @@ def test_cli_stray_brace_is_a_problem_with_line_and_key(
 ) -> None:
     path = tmp_path / "stray.bib"
     path.write_text(STRAY_BRACE, encoding="utf-8")
-    assert run(["refs", "import", str(path)]) == 1
+    assert run(["reference", "import", str(path)]) == 1
     out = capsys.readouterr().out
     assert "refused, nothing written" in out
     assert "malformed block: line 1 [k1]:" in out and "author field on line 2" in out
@@ -344,7 +344,7 @@ def test_cli_stray_brace_is_a_problem_with_line_and_key(
     with Session(engine) as s:
         assert _keys(s) == []
     engine.dispose()
-    assert run(["refs", "import", str(path), "--skip-bad", "--json"]) == 0
+    assert run(["reference", "import", str(path), "--skip-bad", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["skipped"] == ["k1"] and report["created"] == []
 
@@ -353,9 +353,9 @@ def test_cli_stray_brace_is_a_problem_with_line_and_key(
 def test_cli_codec_that_is_not_a_text_encoding_is_a_one_line_error(
     cli_env: str, capsys: pytest.CaptureFixture[str], encoding: str
 ) -> None:
-    assert run(["refs", "import", str(SHIPPED), "--encoding", "no-such-codec"]) == 1
+    assert run(["reference", "import", str(SHIPPED), "--encoding", "no-such-codec"]) == 1
     unknown = capsys.readouterr().err
-    assert run(["refs", "import", str(SHIPPED), "--encoding", encoding]) == 1
+    assert run(["reference", "import", str(SHIPPED), "--encoding", encoding]) == 1
     err = capsys.readouterr().err
     assert err == unknown.replace("'no-such-codec'", repr(encoding))
     assert err.startswith("error: ") and err.count("\n") == 1
@@ -366,7 +366,7 @@ def test_cli_child_of_a_skipped_crossref_parent_is_skipped_and_export_reimports(
 ) -> None:
     path = tmp_path / "orphans.bib"
     path.write_text(ORPHANS, encoding="utf-8")
-    assert run(["refs", "import", str(path), "--skip-bad", "--json"]) == 0
+    assert run(["reference", "import", str(path), "--skip-bad", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["skipped"] == ["parent", "child"] and report["created"] == []
     assert [(p["kind"], p["line"], p["citekey"]) for p in report["problems"]] == [
@@ -374,10 +374,10 @@ def test_cli_child_of_a_skipped_crossref_parent_is_skipped_and_export_reimports(
         ("missing crossref", 2, "child"),
     ]
     out_path = tmp_path / "out.bib"
-    assert run(["refs", "export", "-o", str(out_path)]) == 0
+    assert run(["reference", "export", "-o", str(out_path)]) == 0
     capsys.readouterr()
     monkeypatch.setenv("KB_DATABASE_URL", new_sqlite_url(sqlite_template, tmp_path))
-    assert run(["refs", "import", str(out_path)]) == 0
+    assert run(["reference", "import", str(out_path)]) == 0
     assert "imported" in capsys.readouterr().out
 
 
@@ -389,10 +389,10 @@ def test_cli_key_outside_bibtex_key_characters_is_refused(
         "@article{<script>alert(1)</script>, title={X}}\n@article{ok, title={Y}}\n",
         encoding="utf-8",
     )
-    assert run(["refs", "import", str(path)]) == 1
+    assert run(["reference", "import", str(path)]) == 1
     out = capsys.readouterr().out
     assert "refused, nothing written" in out and "invalid key: line 1" in out
-    assert run(["refs", "import", str(path), "--skip-bad", "--json"]) == 0
+    assert run(["reference", "import", str(path), "--skip-bad", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["created"] == ["ok"] and report["skipped"] == ["<script>alert(1)</script>"]
     assert [p["kind"] for p in report["problems"]] == ["invalid key"]
