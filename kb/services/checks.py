@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from kb.checks import ArticleContext, CitedSource, ClaimContext, wanted_flags
-from kb.db import begin_write
+from kb.db import writing
 from kb.enums import STUDY_TYPE_BY_CODE, FlagStatus
 from kb.errors import NotFound
 from kb.measures import ParsedMeasure, check_measure, parse_measures
@@ -239,23 +239,22 @@ def run_checks(
     """Re-run the automatic checks (all claims, one article's, or the given ones) and commit."""
     if actor is not None:
         require(actor, Action.checks_run)
-    begin_write(session)
     query = select(Claim).order_by(col(Claim.id))
-    if article_slug is not None:
-        article = session.exec(select(Article).where(Article.slug == article_slug)).first()
-        if article is None:
-            raise NotFound(f"no article with slug {article_slug!r}")
-        query = query.where(Claim.article_id == article.id)
-    if claim_ids is not None:
-        query = query.where(col(Claim.id).in_(list(claim_ids)))
     report = CheckReport()
-    batch: list[Claim] = []
-    for claim in session.exec(query):
-        batch.append(claim)
-        if len(batch) >= _CHUNK:
+    with writing(session):
+        if article_slug is not None:
+            article = session.exec(select(Article).where(Article.slug == article_slug)).first()
+            if article is None:
+                raise NotFound(f"no article with slug {article_slug!r}")
+            query = query.where(Claim.article_id == article.id)
+        if claim_ids is not None:
+            query = query.where(col(Claim.id).in_(list(claim_ids)))
+        batch: list[Claim] = []
+        for claim in session.exec(query):
+            batch.append(claim)
+            if len(batch) >= _CHUNK:
+                check_claims(session, batch, actor=actor, report=report)
+                batch = []
+        if batch:
             check_claims(session, batch, actor=actor, report=report)
-            batch = []
-    if batch:
-        check_claims(session, batch, actor=actor, report=report)
-    session.commit()
     return report

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from kb.db import begin_write
+from kb.db import writing
 from kb.enums import Role
 from kb.errors import AuthenticationFailed, InvalidInput, NotFound
 from kb.models import User, utcnow
@@ -86,12 +86,11 @@ def add_user(
     name = name.strip()
     _check_password(password, email=email, name=name)
     password_hash = hash_password(password)  # before the write starts: argon2 takes a while
-    begin_write(session)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise InvalidInput(f"an account with email {email} already exists")
-    user = User(email=email, name=name, role=role_.value, password_hash=password_hash)
-    session.add(user)
-    session.commit()
+    with writing(session):
+        if session.exec(select(User.id).where(User.email == email)).first() is not None:
+            raise InvalidInput(f"an account with email {email} already exists")
+        user = User(email=email, name=name, role=role_.value, password_hash=password_hash)
+        session.add(user)
     session.refresh(user)
     return user
 
@@ -122,13 +121,12 @@ def set_role(*, session: Session, actor: User | None, email: str, role: str) -> 
         require(actor, Action.user_manage)
         if actor.email == normalize_email(email):
             raise InvalidInput("you cannot change your own role")
-    begin_write(session)
-    user = get_user_by_email(session=session, email=email)
     new_role = _role(role).value
-    _keep_an_admin(session, user, role=new_role, active=user.is_active)
-    user.role = new_role
-    session.add(user)
-    session.commit()
+    with writing(session):
+        user = get_user_by_email(session=session, email=email)
+        _keep_an_admin(session, user, role=new_role, active=user.is_active)
+        user.role = new_role
+        session.add(user)
     return user
 
 
@@ -141,15 +139,14 @@ def set_active(*, session: Session, actor: User | None, email: str, active: bool
         require(actor, Action.user_manage)
         if not active and actor.email == normalize_email(email):
             raise InvalidInput("you cannot disable your own account")
-    begin_write(session)
-    user = get_user_by_email(session=session, email=email)
-    _keep_an_admin(session, user, role=user.role, active=active)
-    user.is_active = active
-    if active:
-        user.failed_logins = 0
-        user.locked_until = None
-    session.add(user)
-    session.commit()
+    with writing(session):
+        user = get_user_by_email(session=session, email=email)
+        _keep_an_admin(session, user, role=user.role, active=active)
+        user.is_active = active
+        if active:
+            user.failed_logins = 0
+            user.locked_until = None
+        session.add(user)
     return user
 
 
@@ -160,11 +157,10 @@ def set_password(*, session: Session, actor: User | None, email: str, password: 
     user = get_user_by_email(session=session, email=email)
     _check_password(password, email=user.email, name=user.name)
     password_hash = hash_password(password)  # before the write starts: argon2 takes a while
-    begin_write(session)
-    user = get_user_by_email(session=session, email=email)
-    user.password_hash = password_hash
-    session.add(user)
-    session.commit()
+    with writing(session):
+        user = get_user_by_email(session=session, email=email)
+        user.password_hash = password_hash
+        session.add(user)
     return user
 
 
@@ -188,28 +184,33 @@ def authenticate(*, session: Session, email: str, password: str) -> User:
     otherwise be told apart) and do not count. A disabled account is named as such only to
     whoever gives its right password.
     """
-    begin_write(session)
-    user = _account_signing_in(session, email)
-    if user is None or (user.locked_until is not None and user.locked_until > utcnow()):
-        verify_password(None, password)  # the work of a real check, for the same time
-        raise AuthenticationFailed(SIGN_IN_REFUSED)
-    matches, new_hash = verify_and_update(user.password_hash, password)
-    if not matches:
-        user.failed_logins += 1
-        delay = login_delay(user.failed_logins)
-        user.locked_until = utcnow() + delay if delay else None
-        session.add(user)
-        session.commit()
-        raise AuthenticationFailed(SIGN_IN_REFUSED)
-    if not user.is_active:
-        # Only the password's owner gets here, and learns nothing a sign-in would not tell.
-        raise AuthenticationFailed(f"account {user.email} is disabled; ask an admin")
-    user.failed_logins = 0
-    user.locked_until = None
-    if new_hash is not None:
-        user.password_hash = new_hash
-    session.add(user)
-    session.commit()
+    refused: str | None = None
+    # The failure count must be written even when the sign-in is refused: the transaction
+    # commits, and the refusal is raised after it.
+    with writing(session):
+        user = _account_signing_in(session, email)
+        if user is None or (user.locked_until is not None and user.locked_until > utcnow()):
+            verify_password(None, password)  # the work of a real check, for the same time
+            refused = SIGN_IN_REFUSED
+        else:
+            matches, new_hash = verify_and_update(user.password_hash, password)
+            if not matches:
+                user.failed_logins += 1
+                delay = login_delay(user.failed_logins)
+                user.locked_until = utcnow() + delay if delay else None
+                refused = SIGN_IN_REFUSED
+            elif not user.is_active:
+                # Only the password's owner gets here, and learns nothing a sign-in would not
+                # tell (nothing is changed on the account).
+                refused = f"account {user.email} is disabled; ask an admin"
+            else:
+                user.failed_logins = 0
+                user.locked_until = None
+                if new_hash is not None:
+                    user.password_hash = new_hash
+            session.add(user)
+    if refused is not None or user is None:
+        raise AuthenticationFailed(refused or SIGN_IN_REFUSED)
     return user
 
 
