@@ -1,5 +1,8 @@
 """The `kb` command: a thin layer over kb.services. KBError -> one-line message, exit code 1.
 
+Layer rule: may import kb.services, kb.db (engines), kb.migrate and the vocabularies; never
+streamlit, and no SQL of its own.
+
 Commands only parse arguments, call one service and print; every rule lives in the services.
 """
 

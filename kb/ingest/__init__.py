@@ -1,5 +1,8 @@
 """Article ingestion, parsing half: pure text -> records; no database, no streamlit.
 
+Pure: imports only the standard library and kb.enums/kb.errors; never kb.services, kb.db or
+kb.permissions.
+
 ``parse_article`` turns pasted or uploaded article text (plain text or Markdown) into a
 ``ParsedArticle``: its title, heading paths, statements with their printed citation markers,
 and its printed reference list. The services layer decides what to store.
