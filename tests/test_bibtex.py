@@ -1,4 +1,4 @@
-"""kb.bibtex: reading .bib files into records and problems, and writing them back unchanged."""
+"""kb.formats.bibtex: .bib files into records and problems, and written back unchanged."""
 
 from __future__ import annotations
 
@@ -11,21 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.gen_bib import generate_bib
-from kb.bibtex import (
+from kb.errors import ImportProblem
+from kb.formats import Problem, ReferenceRecord, infer_study_type
+from kb.formats.bibtex import (
     BARE,
     PROBLEM_KINDS,
-    BibProblem,
-    BibRecord,
     crossref_dependants,
-    decode_latex,
-    infer_study_type,
     parse_bib,
     read_bib_bytes,
     render_bib,
-    split_authors,
     value_expression,
 )
-from kb.errors import ImportProblem
+from kb.formats.bibtex.latex import decode_latex, split_authors
 from tests.conftest import SHARED, require_shared
 
 DATA = Path(__file__).parent / "data" / "bib"
@@ -41,7 +38,7 @@ def realdata() -> Path:
     return require_shared(REALDATA)
 
 
-def _shape(record: BibRecord) -> dict:
+def _shape(record: ReferenceRecord) -> dict:
     """Everything a round trip must keep: all fields but the line the entry sat on."""
     fields = dataclasses.asdict(record)
     del fields["line"]
@@ -112,7 +109,7 @@ def test_undefined_macro_messages_name_the_macro():
 
 
 def test_problem_as_dict():
-    problem = BibProblem("duplicate key", 3, "a", "The key 'a' on line 3 ...")
+    problem = Problem("duplicate key", 3, "a", "The key 'a' on line 3 ...")
     assert problem.as_dict() == {
         "kind": "duplicate key",
         "line": 3,
@@ -398,9 +395,9 @@ def test_identifiers_are_not_typeset():
 
 
 def test_content_hash_ignores_field_order_but_not_values():
-    a = BibRecord("k", "article", raw_fields={"title": "T", "year": "2001"})
-    b = BibRecord("k", "article", raw_fields={"year": "2001", "title": "T"})
-    c = BibRecord("k", "article", raw_fields={"year": "2002", "title": "T"})
+    a = ReferenceRecord("k", "article", raw_fields={"title": "T", "year": "2001"})
+    b = ReferenceRecord("k", "article", raw_fields={"year": "2001", "title": "T"})
+    c = ReferenceRecord("k", "article", raw_fields={"year": "2002", "title": "T"})
     assert a.content_hash() == b.content_hash()
     assert a.content_hash() != c.content_hash()
     assert re.fullmatch(r"[0-9a-f]{64}", a.content_hash())
@@ -475,7 +472,7 @@ def test_render_extra_fields():
 
 
 def test_unbalanced_text_is_still_written_readably():
-    record = BibRecord("a", "misc", raw_fields={"title": "half } open {"})
+    record = ReferenceRecord("a", "misc", raw_fields={"title": "half } open {"})
     out = render_bib([record])
     assert 'title = "half } open {"' in out
     again = parse_bib(out).records[0]

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from kb.bibtex import BARE, parse_bib
 from kb.cli import run
 from kb.db import make_engine
 from kb.errors import ImportProblem, NotFound, PermissionDenied
+from kb.formats.bibtex import BARE, parse_bib
 from kb.models import Citation, Reference, ReviewEvent
 from kb.services import references as svc
 from tests import factories as f

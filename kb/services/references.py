@@ -18,18 +18,17 @@ from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from kb.bibtex import (
-    BibProblem,
-    BibRecord,
+from kb.db import begin_write
+from kb.enums import STUDY_TYPE_BY_CODE, RetractionStatus, Stance
+from kb.errors import InvalidInput, NotFound
+from kb.formats import Problem, ReferenceRecord
+from kb.formats.bibtex import (
     check_storable,
     crossref_dependants,
     parse_bib,
     read_bib_bytes,
     render_bib,
 )
-from kb.db import begin_write
-from kb.enums import STUDY_TYPE_BY_CODE, RetractionStatus, Stance
-from kb.errors import InvalidInput, NotFound
 from kb.models import Article, BibBlock, Citation, Claim, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import check_claims
@@ -104,7 +103,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
-    problems: list[BibProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     possible_duplicates: list[PossibleDuplicate] = field(default_factory=list)
     study_types: dict[str, int] = field(default_factory=dict)
     unknown_study_type: list[str] = field(default_factory=list)
@@ -126,7 +125,7 @@ class ImportReport:
         return data
 
 
-def _row_values(record: BibRecord) -> dict[str, Any]:
+def _row_values(record: ReferenceRecord) -> dict[str, Any]:
     values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
     for name, width in _CUT_COLUMNS.items():
         if values[name] is not None and len(values[name]) > width:
@@ -148,7 +147,7 @@ def _library_macros(session: Session) -> dict[str, str]:
     return {name: value for name, value in rows}
 
 
-def _case_clashes(session: Session, records: Sequence[BibRecord]) -> list[BibProblem]:
+def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[Problem]:
     """Entries whose key differs only in case from one already in the library.
 
     Keys are compared ignoring case (as BibTeX and the file's own duplicate check do), so both
@@ -160,7 +159,7 @@ def _case_clashes(session: Session, records: Sequence[BibRecord]) -> list[BibPro
         record = folded.get(key.casefold())
         if record is not None and record.citekey != key:
             problems.append(
-                BibProblem(
+                Problem(
                     "duplicate key",
                     record.line,
                     record.citekey,
@@ -172,7 +171,9 @@ def _case_clashes(session: Session, records: Sequence[BibRecord]) -> list[BibPro
     return problems
 
 
-def _find_duplicates(session: Session, records: Sequence[BibRecord]) -> list[PossibleDuplicate]:
+def _find_duplicates(
+    session: Session, records: Sequence[ReferenceRecord]
+) -> list[PossibleDuplicate]:
     """Same DOI, same PMID, or same normalized title and year under different keys."""
     seen: dict[tuple[str, str], str] = {}
     found: dict[frozenset[str], PossibleDuplicate] = {}
@@ -257,7 +258,7 @@ def import_bib(
         report.skipped = list(listed.values())
         records = [r for r in records if r.citekey.casefold() not in skipped]
     # One record per key (a duplicate key is a problem; with skip_bad the first copy stays).
-    unique: dict[str, BibRecord] = {}
+    unique: dict[str, ReferenceRecord] = {}
     for r in records:
         unique.setdefault(r.citekey, r)
     records = list(unique.values())
@@ -272,7 +273,7 @@ def import_bib(
     return report
 
 
-def _upsert(session: Session, records: Sequence[BibRecord], report: ImportReport) -> None:
+def _upsert(session: Session, records: Sequence[ReferenceRecord], report: ImportReport) -> None:
     existing: dict[str, tuple[int | None, str]] = {}
     keys = [r.citekey for r in records]
     for i in range(0, len(keys), _CHUNK):
@@ -328,8 +329,8 @@ def _save_blocks(
         session.add(block)
 
 
-def _record_from_row(ref: Reference) -> BibRecord:
-    return BibRecord(
+def _record_from_row(ref: Reference) -> ReferenceRecord:
+    return ReferenceRecord(
         citekey=ref.citekey,
         entry_type=ref.entry_type,
         raw_fields=dict(ref.raw_fields or {}),

@@ -19,10 +19,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from kb.bibtex import infer_study_type
 from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
+from kb.formats import infer_study_type
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
 from kb.models import Article, Reference, utcnow
 from kb.services.references import normalize_title

@@ -1,4 +1,7 @@
-"""Study type of a reference from its BibTeX fields: explicit code, NLM publication type, title.
+"""Study type of a reference from its fields: explicit code, NLM publication type, title.
+
+A reader passes its format's fields under the names used here (studytype, pubtype,
+publicationtype, publication_type, keywords, title).
 
 The order of the tables is the priority: a PubMed record typed "Meta-Analysis; Review" is a
 systematic review, not a narrative one, and "a nested case-control study in a cohort" is

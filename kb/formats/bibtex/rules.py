@@ -1,12 +1,13 @@
-"""What kb refuses in a .bib text so that its library always exports a file it reads back.
+"""What kb refuses in a .bib file so that its library always exports a file it reads back.
 
-Plain functions over strings: the text as a whole (characters no database stores), citation
-keys (BibTeX's key characters, the library's column widths), and how an offending value is
-shown in a problem message.
+Plain functions over bytes and strings: the file's encoding (never guessed), the text as a
+whole (characters no database stores), citation keys (BibTeX's key characters, the library's
+column widths), and how an offending value is shown in a problem message.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -31,6 +32,46 @@ def check_storable(text: str, source: str = "<input>") -> None:
     else:
         what = f"the lone surrogate U+{ord(found.group()):04X}; check the --encoding given"
     raise ImportProblem(f"{source}, line {line}: {what}.")
+
+
+def read_bib_bytes(data: bytes, encoding: str | None = None, source: str = "<input>") -> str:
+    """Decode a .bib file's bytes (UTF-8 unless told otherwise), refusing to guess."""
+    if encoding is None:
+        codec = "utf-8"
+    else:
+        try:
+            info: codecs.CodecInfo | None = codecs.lookup(encoding)
+        except LookupError:
+            info = None
+        # rot13, base64, zlib, ... are codecs but not text encodings: bytes.decode refuses them.
+        if info is None or not info._is_text_encoding:
+            raise ImportProblem(
+                f"{source}: unknown encoding {encoding!r}; try e.g. utf-8, latin-1 or gbk."
+            )
+        codec = info.name
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 1].hex()
+        hint = (
+            "pass --encoding with the file's encoding (e.g. --encoding latin-1 or --encoding gbk)"
+            if encoding is None
+            else "check the --encoding given"
+        )
+        raise ImportProblem(
+            f"{source} is not valid {codec}: byte 0x{bad} at byte offset {err.start} "
+            f"(line {line}) cannot be decoded; {hint}."
+        ) from None
+    except UnicodeError as err:  # codecs such as punycode or idna fail without a position
+        raise ImportProblem(
+            f"{source} cannot be decoded as {codec} ({err}); check the --encoding given."
+        ) from None
+    # A byte-order mark decodes to U+FEFF, which would become part of the first citekey.
+    # Line numbers count "\n"; a stray "\r" would otherwise end up inside raw values.
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    check_storable(text, source)
+    return text
 
 
 def visible(text: str, limit: int = 60) -> str:
