@@ -1,0 +1,253 @@
+"""Importing references into the library, whatever format they were read from.
+
+A reader (kb.formats) turns a file into a ParseResult; this module writes it: upsert by citekey,
+problems as data, possible duplicates listed. It knows no format: a problem that names a key
+skips that key, and the format's own links between records (ParseResult.dependants) say what
+must go with it.
+
+Import is all-or-nothing by default: any problem means nothing is written and the report says
+what and where. With skip_bad the good records are written and the bad listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
+
+from kb.db import writing
+from kb.enums import STUDY_TYPE_BY_CODE
+from kb.formats import LibraryBlock, ParseResult, Problem, Reader, ReferenceRecord
+from kb.models import BibBlock, Reference, User, utcnow
+from kb.permissions import Action, require
+from kb.services.references.duplicates import PossibleDuplicate, find_duplicates, normalize_title
+
+_CHUNK = 500
+
+# Reference columns filled from a parsed record (everything the file says).
+_RECORD_COLUMNS = (
+    "entry_type",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "number",
+    "pages",
+    "doi",
+    "pmid",
+    "abstract",
+    "note",
+    "study_type",
+    "study_type_inferred",
+    "retraction",
+    "raw_fields",
+)
+
+# Columns that show a field a file may give at any length: longer text is cut for display
+# and search, and the whole value stays in raw_fields, so an export writes it unchanged.
+_CUT_COLUMNS = {
+    name: Reference.__table__.c[name].type.length  # type: ignore[attr-defined]
+    for name in ("volume", "number", "pages", "doi", "pmid")
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would have done, as data for the CLI, the UI and tests."""
+
+    source: str
+    entries: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    possible_duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    study_types: dict[str, int] = field(default_factory=dict)
+    unknown_study_type: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def refused(self) -> bool:
+        """True when problems stopped the import (nothing was written)."""
+        return bool(self.problems) and not self.written
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["problems"] = [p.as_dict() for p in self.problems]
+        data["possible_duplicates"] = [
+            {"citekeys": list(d.citekeys), "reason": d.reason} for d in self.possible_duplicates
+        ]
+        data["refused"] = self.refused
+        return data
+
+
+def import_references(
+    *,
+    session: Session,
+    actor: User | None,
+    parsed: ParseResult,
+    skip_bad: bool = False,
+    source: str = "<upload>",
+) -> ImportReport:
+    """Upsert the records of a parse by citekey; actor None is the local operator (CLI).
+
+    For a parse that does not depend on the library; import_text parses against it.
+    """
+    if actor is not None:
+        require(actor, Action.reference_import)
+    with writing(session):
+        return _store(session, parsed, skip_bad=skip_bad, source=source)
+
+
+def import_text(
+    *,
+    session: Session,
+    actor: User | None,
+    reader: Reader,
+    text: str,
+    skip_bad: bool = False,
+    source: str = "<upload>",
+) -> ImportReport:
+    """Parse `text` with `reader` against the library's blocks, then upsert its records."""
+    if actor is not None:
+        require(actor, Action.reference_import)
+    with writing(session):
+        parsed = reader.parse(text, _library_blocks(session))
+        return _store(session, parsed, skip_bad=skip_bad, source=source)
+
+
+def _library_blocks(session: Session) -> list[LibraryBlock]:
+    # In the order they were stored, as an export writes them: a @string may use those before it.
+    rows = session.exec(
+        select(BibBlock.kind, BibBlock.name, BibBlock.value).order_by(col(BibBlock.id))
+    )
+    return [LibraryBlock(kind, name, value) for kind, name, value in rows]
+
+
+def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str) -> ImportReport:
+    """Write a parse inside the caller's write transaction; nothing at all when it is refused."""
+    clashes = _case_clashes(session, parsed.records)
+    problems = sorted(parsed.problems + clashes, key=lambda p: p.line or 0)
+    report = ImportReport(source=source, entries=len(parsed.records), problems=problems)
+    records = parsed.records
+    if problems:
+        if not skip_bad:
+            return report
+        # A duplicate key's second copy was never read; the first copy is a good entry.
+        bad = [p for p in problems if p.citekey and p.kind != "duplicate key"] + clashes
+        # A record that needs a skipped one goes too (a BibTeX child whose crossref parent is
+        # skipped): exported alone it would point at nothing, and kb would refuse its export.
+        follow = parsed.dependants({p.citekey for p in bad if p.citekey})
+        report.problems = problems = sorted(problems + follow, key=lambda p: p.line or 0)
+        skipped = {p.citekey.casefold() for p in bad + follow if p.citekey}
+        listed: dict[str, str] = {}
+        for p in problems:
+            if p.citekey and p.citekey.casefold() in skipped:
+                listed.setdefault(p.citekey.casefold(), p.citekey)
+        report.skipped = list(listed.values())
+        records = [r for r in records if r.citekey.casefold() not in skipped]
+    # One record per key (a duplicate key is a problem; with skip_bad the first copy stays).
+    unique: dict[str, ReferenceRecord] = {}
+    for r in records:
+        unique.setdefault(r.citekey, r)
+    records = list(unique.values())
+    report.possible_duplicates = find_duplicates(session, records)
+    _upsert(session, records, report, origin=parsed.format)
+    _save_blocks(session, parsed.library_blocks())
+    counts = Counter(r.study_type for r in records)
+    report.study_types = dict(sorted(counts.items()))
+    report.unknown_study_type = [r.citekey for r in records if r.study_type == "unknown"]
+    report.written = True
+    return report
+
+
+def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[Problem]:
+    """Entries whose key differs only in case from one already in the library.
+
+    Keys are compared ignoring case (as BibTeX and the file's own duplicate check do), so both
+    in the library would make its export a file with a duplicate key.
+    """
+    folded = {r.citekey.casefold(): r for r in records}
+    problems = []
+    for key in session.exec(select(Reference.citekey)):
+        record = folded.get(key.casefold())
+        if record is not None and record.citekey != key:
+            problems.append(
+                Problem(
+                    "duplicate key",
+                    record.line,
+                    record.citekey,
+                    f"The key '{record.citekey}' on line {record.line} differs only in case "
+                    f"from '{key}', already in the library (keys are compared ignoring case); "
+                    "this entry was not read.",
+                )
+            )
+    return problems
+
+
+def _row_values(record: ReferenceRecord) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
+    for name, width in _CUT_COLUMNS.items():
+        if values[name] is not None and len(values[name]) > width:
+            values[name] = values[name][: width - 1] + "…"
+    values["title_norm"] = normalize_title(record.title)
+    values["content_hash"] = record.content_hash()
+    if values["study_type"] not in STUDY_TYPE_BY_CODE:
+        values["study_type"] = "unknown"
+    return values
+
+
+def _upsert(
+    session: Session, records: Sequence[ReferenceRecord], report: ImportReport, *, origin: str
+) -> None:
+    existing: dict[str, tuple[int | None, str]] = {}
+    keys = [r.citekey for r in records]
+    for i in range(0, len(keys), _CHUNK):
+        rows = session.exec(
+            select(Reference.citekey, Reference.id, Reference.content_hash).where(
+                col(Reference.citekey).in_(keys[i : i + _CHUNK])
+            )
+        )
+        existing.update({k: (rid, h) for k, rid, h in rows})
+    now = utcnow()
+    new_rows: list[dict[str, Any]] = []
+    for record in records:
+        values = _row_values(record)
+        found = existing.get(record.citekey)
+        if found is None:
+            new_rows.append(
+                {**values, "citekey": record.citekey, "source": origin, "created_at": now,
+                 "updated_at": now, "retraction_note": None}
+            )  # fmt: skip
+            report.created.append(record.citekey)
+        elif found[1] == values["content_hash"]:
+            report.unchanged += 1
+        else:
+            session.execute(
+                update(Reference)
+                .where(col(Reference.id) == found[0])
+                .values(**values, updated_at=now)
+            )
+            report.updated.append(record.citekey)
+    for i in range(0, len(new_rows), 5000):
+        session.execute(insert(Reference), new_rows[i : i + 5000])
+
+
+def _save_blocks(session: Session, blocks: Sequence[LibraryBlock]) -> None:
+    if not blocks:
+        return
+    have = {(b.kind, b.name): b for b in session.exec(select(BibBlock))}
+    for wanted in blocks:
+        block = have.get((wanted.kind, wanted.name))
+        if block is None:
+            block = BibBlock(kind=wanted.kind, name=wanted.name, value=wanted.value)
+            have[(wanted.kind, wanted.name)] = block
+        block.value = wanted.value
+        session.add(block)
