@@ -110,6 +110,20 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
             raise
 
 
+def _writing_or_pending(session: Session) -> bool:
+    """True when the session's open transaction writes, or holds changes not yet flushed."""
+    options = session.connection().get_execution_options()
+    return bool(options.get(WRITE_OPTION) or session.new or session.dirty or session.deleted)
+
+
+def end_read(session: Session) -> None:
+    """End a clean read-only transaction (this only releases its snapshot), so that slow work
+    after it (parsing a large file) holds nothing; a transaction that writes, or holds pending
+    changes, is kept."""
+    if session.in_transaction() and not _writing_or_pending(session):
+        session.commit()
+
+
 def begin_write(session: Session) -> None:
     """Make the session's transaction a write transaction (IMMEDIATE on SQLite).
 
@@ -120,8 +134,7 @@ def begin_write(session: Session) -> None:
     read snapshot); a transaction that is already writing, or holds pending changes, is kept.
     """
     if session.in_transaction():
-        options = session.connection().get_execution_options()
-        if options.get(WRITE_OPTION) or session.new or session.dirty or session.deleted:
+        if _writing_or_pending(session):
             return
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})

@@ -1,13 +1,18 @@
-"""The format-neutral import: any reader's ParseResult is upserted, refused or skipped alike."""
+"""The format-neutral import: any reader's ParseResult is upserted, refused or skipped alike, and
+a file is parsed before the write lock is taken."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import bibtexparser
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
+from kb.db import make_engine
 from kb.errors import NotFound
 from kb.formats import ParseResult, Problem, ReferenceRecord
 from kb.models import Reference
@@ -107,3 +112,99 @@ def test_the_format_says_which_records_go_with_a_skipped_one(session: Session) -
     assert report.skipped == ["smith2020", "jones2021"]  # in the order of their problems' lines
     assert [p.kind for p in report.problems] == ["missing crossref", "missing title"]
     assert _citekeys(session) == []
+
+
+# --------------------------------------------------------------------------- the write lock
+
+
+def _path(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+def _lock_is_free(url: str) -> bool:
+    """True when another connection can take the write lock now (it lets go at once)."""
+    other = sqlite3.connect(_path(url), timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+BIB = b"@article{k1, title = {One}, journal = jp}\n@article{k2, title = {Two}}\n"
+
+
+def test_the_file_is_parsed_before_the_write_lock_is_taken(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    split = bibtexparser.parse_string
+
+    def spying(text: str, *args: object, **kwargs: object) -> object:
+        seen.append(_lock_is_free(sqlite_url))
+        return split(text, *args, **kwargs)
+
+    monkeypatch.setattr(bibtexparser, "parse_string", spying)
+    engine = make_engine(sqlite_url)
+    with Session(engine, expire_on_commit=False) as session:
+        session.exec(select(Reference)).all()  # a caller's read (the CLI resolving --as) first
+        report = svc.import_bib(
+            session=session, actor=None, data=BIB.replace(b"jp", b"{J Pain}"), source="x.bib"
+        )
+    engine.dispose()
+    assert report.written and sorted(report.created) == ["k1", "k2"]
+    assert seen and all(seen)
+
+
+def test_a_macro_another_import_adds_during_the_parse_is_used(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_SQLITE_BUSY_TIMEOUT_MS", "300")
+    split = bibtexparser.parse_string
+    calls: list[str] = []
+    engine = make_engine(sqlite_url)
+    other_engine = make_engine(sqlite_url)
+
+    def racing(text: str, *args: object, **kwargs: object) -> object:
+        calls.append(text)
+        if len(calls) == 1:  # while the first parse runs, another import defines the macro
+            with Session(other_engine) as other:
+                svc.import_bib(
+                    session=other, actor=None, text='@string{jp = "J Pain"}\n', source="other"
+                )
+        return split(text, *args, **kwargs)
+
+    monkeypatch.setattr(bibtexparser, "parse_string", racing)
+    with Session(engine, expire_on_commit=False) as session:
+        report = svc.import_bib(session=session, actor=None, data=BIB, source="x.bib")
+        # Parsed again inside the write: the entry reads the macro the library now defines.
+        assert report.written and report.problems == []
+        assert svc.get_reference(session=session, citekey="k1").journal == "J Pain"
+        blocks = session.execute(text("SELECT kind, name, value FROM bib_block")).all()
+    assert [tuple(b) for b in blocks] == [("string", "jp", "J Pain")]
+    assert len(calls) == 3  # this import, the other import, this import again
+    engine.dispose()
+    other_engine.dispose()
+
+
+def test_an_unchanged_library_is_not_parsed_twice(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split = bibtexparser.parse_string
+    calls: list[str] = []
+
+    def counting(text: str, *args: object, **kwargs: object) -> object:
+        calls.append(text)
+        return split(text, *args, **kwargs)
+
+    monkeypatch.setattr(bibtexparser, "parse_string", counting)
+    engine = make_engine(sqlite_url)
+    with Session(engine, expire_on_commit=False) as session:
+        svc.import_bib(session=session, actor=None, text='@string{jp = "J Pain"}\n')
+        calls.clear()
+        report = svc.import_bib(session=session, actor=None, data=BIB, source="x.bib")
+    engine.dispose()
+    assert report.written and report.problems == [] and len(calls) == 1

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from kb.db import writing
+from kb.db import end_read, writing
 from kb.enums import STUDY_TYPE_BY_CODE
 from kb.formats import LibraryBlock, ParseResult, Problem, Reader, ReferenceRecord
 from kb.models import BibBlock, Reference, User, utcnow
@@ -115,11 +115,24 @@ def import_text(
     skip_bad: bool = False,
     source: str = "<upload>",
 ) -> ImportReport:
-    """Parse `text` with `reader` against the library's blocks, then upsert its records."""
+    """Parse `text` with `reader` against the library's blocks, then upsert its records.
+
+    The parse runs before the write lock is taken, so a large file does not keep every other
+    writer waiting: the library's blocks (a BibTeX entry may use a @string the library defines)
+    are read, the read transaction ends, and the text is parsed with no transaction open. Inside
+    the write transaction the blocks are read again; if another import changed them meanwhile,
+    the text is parsed again against what the write sees, so the records written always agree
+    with the library they are written into.
+    """
     if actor is not None:
         require(actor, Action.reference_import)
+    library = _library_blocks(session)
+    end_read(session)
+    parsed = reader.parse(text, library)
     with writing(session):
-        parsed = reader.parse(text, _library_blocks(session))
+        now = _library_blocks(session)
+        if now != library:
+            parsed = reader.parse(text, now)
         return _store(session, parsed, skip_bad=skip_bad, source=source)
 
 
