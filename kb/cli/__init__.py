@@ -17,7 +17,7 @@ from kb.cli import claims as _claims  # noqa: F401
 from kb.cli import db as _db  # noqa: F401
 from kb.cli import export as _export  # noqa: F401
 from kb.cli import flags as _flags  # noqa: F401
-from kb.cli import refs as _refs  # noqa: F401
+from kb.cli import references as _references  # noqa: F401
 from kb.cli import review as _review  # noqa: F401
 from kb.cli import serve as _serve  # noqa: F401
 from kb.cli import users as _users  # noqa: F401

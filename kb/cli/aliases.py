@@ -15,7 +15,7 @@ import typer
 
 from kb.cli.articles import ingest
 from kb.cli.claims import claim_app, import_claims_cmd
-from kb.cli.refs import refs_app
+from kb.cli.references import reference_app
 from kb.cli.root import app
 
 # old spelling -> new spelling, for the notes and the tests.
@@ -49,7 +49,7 @@ def _noted(old: str, command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 app.add_typer(claim_app, name="claims", hidden=True, callback=_note("claims"))
-app.add_typer(refs_app, name="refs", hidden=True, callback=_note("refs"))
+app.add_typer(reference_app, name="refs", hidden=True, callback=_note("refs"))
 app.command("ingest", hidden=True)(_noted("ingest", ingest))
 _import_app = typer.Typer(no_args_is_help=True)
 _import_app.command("claims")(_noted("import claims", import_claims_cmd))

@@ -11,10 +11,10 @@ from kb.errors import InvalidInput
 from kb.services import references as svc
 from kb.services.references import ImportReport
 
-refs_app = typer.Typer(
+reference_app = typer.Typer(
     help="Import, export and inspect the reference library.", no_args_is_help=True
 )
-app.add_typer(refs_app, name="reference")
+app.add_typer(reference_app, name="reference")
 
 
 def _print_report(report: ImportReport) -> None:
@@ -42,8 +42,8 @@ def _print_report(report: ImportReport) -> None:
         typer.echo(f"  study type unknown: {shown}" + (f" (+{more} more)" if more > 0 else ""))
 
 
-@refs_app.command("import")
-def refs_import(
+@reference_app.command("import")
+def reference_import(
     path: Path = typer.Argument(..., help="The .bib file."),
     encoding: str | None = typer.Option(
         None, "--encoding", help="The file's encoding when it is not UTF-8 (latin-1, gbk, ...)."
@@ -75,8 +75,8 @@ def refs_import(
         raise typer.Exit(1)
 
 
-@refs_app.command("export")
-def refs_export(
+@reference_app.command("export")
+def reference_export(
     output: Path = typer.Option(..., "-o", "--output", help="Where to write the .bib file."),
 ) -> None:
     """Write the whole library as BibTeX, kb's fields (studytype, retraction) included."""
@@ -88,8 +88,8 @@ def refs_export(
     typer.echo(f"wrote {output}")
 
 
-@refs_app.command("show")
-def refs_show(citekey: str = typer.Argument(...), json_: bool = JSON_OPTION) -> None:
+@reference_app.command("show")
+def reference_show(citekey: str = typer.Argument(...), json_: bool = JSON_OPTION) -> None:
     """A reference and every claim that cites it, with each stance."""
     with data_session() as session:
         detail = svc.reference_detail(session=session, citekey=citekey)
@@ -122,8 +122,8 @@ def refs_show(citekey: str = typer.Argument(...), json_: bool = JSON_OPTION) -> 
         print_table(rows, ["claim", "article", "marker", "stance", "status", "text"])
 
 
-@refs_app.command("list")
-def refs_list(
+@reference_app.command("list")
+def reference_list(
     study_type: str | None = typer.Option(None, "--study-type", help="Only this study type."),
     uncited: bool = typer.Option(False, "--uncited", help="Only references no claim cites."),
     retracted: bool = typer.Option(False, "--retracted", help="Only retracted/flagged ones."),
@@ -145,8 +145,8 @@ def refs_list(
         print_table(rows, ["citekey", "year", "study_type", "retraction", "cited_by", "title"])
 
 
-@refs_app.command("merge")
-def refs_merge(
+@reference_app.command("merge")
+def reference_merge(
     keep: str = typer.Argument(..., help="Citekey to keep."),
     drop: str = typer.Argument(..., help="Citekey whose citations move to KEEP; then removed."),
     as_: str | None = typer.Option(None, "--as", help="Account merging (default: operator)."),
@@ -158,8 +158,8 @@ def refs_merge(
     typer.echo(f"merged {drop} into {keep}: {len(result['claims'])} claim(s) updated")
 
 
-@refs_app.command("retract")
-def refs_retract(
+@reference_app.command("retract")
+def reference_retract(
     citekey: str = typer.Argument(...),
     status: str = typer.Option(
         ..., "--status", help="retracted, expression-of-concern, corrected or none."
