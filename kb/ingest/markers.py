@@ -19,6 +19,7 @@ years, "60-90 days", "kg/m²", "10⁹/L") is never one of these shapes, so it st
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ _BARE_TRAILING = re.compile(
     rf"(?:(?<=[.!?])|(?<=[.!?][\"”’')\]]))\s+({_NUM}(?:\s*[,–-]\s*{_NUM})*)\s*$"
 )
 _UNIT_BEFORE = re.compile(r"(?:^|[\s/(\d·])(?:[kcmdµμn]?m|ft|s|l|L|g)$")
+_UNIT_WINDOW = 8  # longer than any match of _UNIT_BEFORE
 _UNCLOSED = re.compile(rf"\[\s*{_NUM}(?:\s*[-‐‑‒–—,;]\s*{_NUM})*(?=[^\]]*(?:\[|$))")
 _MAX_RANGE = 200
 
@@ -97,21 +99,65 @@ def _word_before(text: str, index: int) -> str:
 
 
 def _superscript_ok(text: str, start: int) -> bool:
-    before = text[:start]
-    if before and (before[-1].isdigit() or before[-1] in "⁻⁺"):
+    if start and (text[start - 1].isdigit() or text[start - 1] in "⁻⁺"):
         return False  # an exponent: 10⁹/L, 2², s⁻¹
-    return not _UNIT_BEFORE.search(before)  # m², cm³, kg/m²
+    # m², cm³, kg/m². A match lies within the last 4 characters before start, so searching a
+    # few of them (endpos makes "$" match at start) finds what searching text[:start] would,
+    # without copying the text before every superscript.
+    return not _UNIT_BEFORE.search(text, max(0, start - _UNIT_WINDOW), start)
+
+
+class _Taken:
+    """The spans of the markers found so far, each new candidate checked in O(log n).
+
+    The spans taken are disjoint and non-empty, so sorted by start they are sorted by end too:
+    a candidate overlaps one of them exactly when the last span starting before the
+    candidate's end ends after its start. Candidates arrive one pattern after another, each
+    pattern's in printed order, so a pattern's spans are appended to ``pending`` in order and
+    merged into the sorted lists when the next pattern starts over from the beginning.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.pending_starts: list[int] = []
+        self.pending_ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if self.pending_starts and start < self.pending_starts[-1]:
+            self._merge()  # out of printed order: a new pattern starts over
+        if self.pending_starts and start < self.pending_ends[-1] and self.pending_starts[-1] < end:
+            return True
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        self.pending_starts.append(start)
+        self.pending_ends.append(end)
+
+    def _merge(self) -> None:
+        # Two sorted runs: sorting them is a linear merge. Indexes, not (start, end) tuples,
+        # so that no object per span is made for the garbage collector to walk.
+        starts = self.starts + self.pending_starts
+        ends = self.ends + self.pending_ends
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        self.starts = [starts[i] for i in order]
+        self.ends = [ends[i] for i in order]
+        self.pending_starts, self.pending_ends = [], []
 
 
 def find_groups(text: str, *, allow_parens: bool = True) -> list[MarkerGroup]:
     """Find the markers in one block of text, adjacent ones merged, in printed order."""
     found: list[MarkerGroup] = []
+    taken = _Taken()
 
     def add(start: int, end: int, raw: str, *, block: bool = False) -> None:
-        if any(start < g.end and g.start < end for g in found):
+        # A span already taken by an earlier pattern wins: patterns run in priority order.
+        if taken.overlaps(start, end):
             return
         numbers, problems = expand(raw)
         if numbers:
+            taken.add(start, end)
             found.append(MarkerGroup(start, end, numbers, block, problems=problems))
 
     for m in _LINKED_RANGE.finditer(text):
@@ -164,22 +210,20 @@ def unclosed_bracket(text: str) -> int | None:
 def strip_markers(text: str, *, allow_parens: bool = True) -> CleanText:
     """Remove every marker (and the space before it) and record where each one stood."""
     groups = find_groups(text, allow_parens=allow_parens)
-    kept: list[str] = []
+    kept: list[str] = []  # pieces of text
     origin: list[int] = []
     cursor = 0
     for group in groups:
         start = group.start
         while start > cursor and text[start - 1].isspace():
             start -= 1
-        for i in range(cursor, start):
-            kept.append(text[i])
-            origin.append(i)
-        group.position = len(kept)
+        kept.append(text[cursor:start])
+        origin.extend(range(cursor, start))
+        group.position = len(origin)
         cursor = group.end
         if group.end < len(text) and text[group.end].isalnum() and start < group.start:
             kept.append(" ")  # "pain [1]and" keeps its word break
             origin.append(group.end)
-    for i in range(cursor, len(text)):
-        kept.append(text[i])
-        origin.append(i)
+    kept.append(text[cursor:])
+    origin.extend(range(cursor, len(text)))
     return CleanText("".join(kept), origin, groups)

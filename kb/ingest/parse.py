@@ -21,6 +21,7 @@ one bullet has two sentences) gives sixteen statements.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -260,8 +261,11 @@ def _cut(block: Block, allow_parens: bool, warnings: list[str]) -> list[tuple[st
     spans = sentence_spans(clean.text)
     cut: list[tuple[str, list[str], int]] = []
     owners: list[list[str]] = [[] for _ in spans]
+    starts = [s for s, _ in spans]
     for group in clean.groups:
-        index = max((k for k, (s, _) in enumerate(spans) if s < group.position), default=0)
+        # The last sentence starting before the marker (the first when none does), found by
+        # bisection: scanning every sentence for every marker was quadratic in long paragraphs.
+        index = max(bisect.bisect_left(starts, group.position) - 1, 0)
         if owners:
             owners[index].extend(group.numbers)
     for (start, end), numbers in zip(spans, owners, strict=True):
