@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.ingest import markers, parse_article
+from kb.ingest.blocks import Block
 from kb.ingest.markers import MarkerGroup, find_groups, strip_markers
+from kb.ingest.sentences import _END
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -174,6 +176,38 @@ def test_taken_spans_answer_as_a_scan_of_all_of_them(
             if not overlaps:
                 taken.add(start, end)
                 kept.append((start, end))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list(". ! ? … \n\t\u00a0\u2003\"”’')]([“‘'A a É 7 e.g Dr x")),
+        max_size=60,
+    ).map("".join)
+)
+def test_a_sentence_end_reads_the_next_character_after_the_spaces(text: str) -> None:
+    for match in _END.finditer(text):
+        assert match.group("next")[:1] == text[match.end() :].lstrip()[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=5),
+    st.lists(st.tuples(st.integers(1, 99), st.sampled_from(["", " ", "  a ", "b", "c d", "\t"]))),
+)
+def test_joining_a_blocks_lines_at_once_equals_adding_them_one_by_one(
+    first: str, pieces: list[tuple[int, str]]
+) -> None:
+    block = Block("paragraph", 1, first)
+    block.add_lines(pieces)
+    text, starts, lines = first, [], []
+    for line, piece in pieces:  # as blocks were built before: one concatenation per line
+        if text:
+            text += " "
+        starts.append(len(text))
+        lines.append(line)
+        text += piece.strip()
+    assert (block.text, block.starts, block.lines) == (text, starts, lines)
 
 
 def _lines_run_in_kb_ingest(fn: Any) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -45,12 +46,22 @@ class Block:
     starts: list[int] = field(default_factory=list)  # offsets in text where a line starts
     lines: list[int] = field(default_factory=list)  # the source line of each start
 
-    def add(self, line: int, text: str) -> None:
-        if self.text:
-            self.text += " "
-        self.starts.append(len(self.text))
-        self.lines.append(line)
-        self.text += text.strip()
+    def add_lines(self, pieces: Sequence[tuple[int, str]]) -> None:
+        """Append (source line, text) pieces, each stripped and after a space when there is
+        text before it. Joined once: adding to ``text`` line by line copied it every time,
+        quadratic in the lines of a paragraph."""
+        parts = [self.text]
+        length = len(self.text)
+        for line, text in pieces:
+            text = text.strip()
+            if length:
+                parts.append(" ")
+                length += 1
+            self.starts.append(length)
+            self.lines.append(line)
+            parts.append(text)
+            length += len(text)
+        self.text = "".join(parts)
 
     def line_at(self, offset: int) -> int:
         """Source line of a character offset in ``text``."""
@@ -84,6 +95,9 @@ def build_blocks(
     """Turn (line number, text) pairs into blocks; a pair with text None-like '' is a break."""
     blocks: list[Block] = []
     current: Block | None = None
+    # The lines of each paragraph and item, joined into its text once all are read.
+    pieces: list[tuple[Block, list[tuple[int, str]]]] = []
+    current_lines: list[tuple[int, str]] = []
     previous_blank = True
     in_fence = False
     for number, raw in lines:
@@ -116,25 +130,32 @@ def build_blocks(
         elif item:
             current = Block("item", number, bullet=item.group("bullet"),
                             indent=len(item.group("indent").expandtabs(4)))  # fmt: skip
-            current.add(number, inline_text(item.group("text")))
+            current_lines = [(number, inline_text(item.group("text")))]
+            pieces.append((current, current_lines))
             blocks.append(current)
-        elif current is not None and _continues(current, raw, markdown, previous_blank):
-            current.add(number, inline_text(raw))
+        elif current is not None and _continues(
+            current, current_lines[-1][1], raw, markdown, previous_blank
+        ):
+            current_lines.append((number, inline_text(raw)))
         else:
             current = Block("paragraph", number)
-            current.add(number, inline_text(raw))
+            current_lines = [(number, inline_text(raw))]
+            pieces.append((current, current_lines))
             blocks.append(current)
         previous_blank = False
+    for block, lines_of_block in pieces:
+        block.add_lines(lines_of_block)
     return blocks
 
 
-def _continues(block: Block, raw: str, markdown: bool, previous_blank: bool) -> bool:
+def _continues(block: Block, last: str, raw: str, markdown: bool, previous_blank: bool) -> bool:
+    """Whether ``raw`` goes on the block whose last line so far reads ``last``."""
     if previous_blank:
         return False
     if markdown:
         return True  # a paragraph's next line, or a list item's lazy continuation
     if block.kind == "item" and raw[:1].isspace():
         return True
-    last = block.text[block.starts[-1] :] if block.starts else block.text
+    last = last.strip()
     stripped = raw.strip()
     return len(last) >= 40 and not _CLOSING.search(last) and stripped[:1].islower()

@@ -93,7 +93,9 @@ def _checked_lines(text: str, warnings: list[str]) -> list[str]:
     lines = text.split("\n")
     stray = 0
     for number, line in enumerate(lines, start=1):
-        junk = [c for c in line if _is_junk(c)]
+        # A printable line has no control, surrogate, private or unassigned character: only the
+        # others need the character by character look.
+        junk = [] if line.isprintable() else [c for c in line if _is_junk(c)]
         if "\x00" in line or "\ufffd" in line or len(junk) > max(2, len(line) // 100):
             raise ImportProblem(
                 f"line {number}: the article contains binary data, not text "

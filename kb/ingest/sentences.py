@@ -17,7 +17,7 @@ BEFORE_NUMBER = frozenset({"fig", "no", "nos", "vol", "vols", "p", "pp", "ch", "
 
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace and
 # something that can open a sentence.
-_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9À-ÖØ-Þ])")
+_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+(?P<next>[\"“‘'(\[]*[A-Z0-9À-ÖØ-Þ]))")
 
 
 def _token_before(text: str, index: int) -> str:
@@ -50,7 +50,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         scanned = match.start()
         if depth > 0:
             continue  # "(StataCorp. 2009, College Station, TX)" is inside one sentence
-        following = text[match.end() :].lstrip()[:1]
+        # The first character after the whitespace (taken from the match: stripping the rest of
+        # the text at every candidate end copied it, quadratic in the sentences of a paragraph).
+        following = match.group("next")[:1]
         if match.group(0).startswith(".") and _is_abbreviation(text, match.start(), following):
             continue
         end = match.end()
