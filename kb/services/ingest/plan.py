@@ -16,16 +16,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
-from kb.models import Article, Reference, utcnow
-from kb.services.references import normalize_title
+from kb.models import Article, utcnow
+from kb.services.references import library_identities, normalize_title
 
 # printed marker -> (citekey, how the link was made)
 MarkerPlan = dict[str, tuple[str, LinkState]]
@@ -87,15 +86,7 @@ class Library:
     """Look-ups of the library for resolving printed references (loaded once per ingest)."""
 
     def __init__(self, session: Session) -> None:
-        rows = session.execute(
-            sa_select(
-                col(Reference.citekey),
-                col(Reference.doi),
-                col(Reference.pmid),
-                col(Reference.title_norm),
-                col(Reference.year),
-            )
-        ).all()
+        rows = library_identities(session)
         self.by_doi = {d.lower(): k for k, d, _, _, _ in rows if d}
         self.by_pmid = {p: k for k, _, p, _, _ in rows if p}
         self.titles = [(t, y, k) for k, _, _, t, y in rows if t]

@@ -12,7 +12,11 @@ Services: may import kb.db, kb.permissions, kb.workflow, kb.models and the pure 
 """
 
 from kb.services.references.bibtex import export_bib, import_bib
-from kb.services.references.duplicates import PossibleDuplicate, normalize_title
+from kb.services.references.duplicates import (
+    PossibleDuplicate,
+    library_identities,
+    normalize_title,
+)
 from kb.services.references.library_import import ImportReport, import_references, import_text
 from kb.services.references.lookup import (
     get_reference,
@@ -32,6 +36,7 @@ __all__ = [
     "import_text",
     "list_references",
     "merge_references",
+    "library_identities",
     "normalize_title",
     "reference_detail",
     "reference_summary",

@@ -23,6 +23,24 @@ def normalize_title(title: str | None) -> str | None:
     return norm[:500] or None
 
 
+# (citekey, DOI, PMID, normalized title, year)
+Identity = tuple[str, str | None, str | None, str | None, int | None]
+
+
+def library_identities(session: Session) -> list[Identity]:
+    """What tells the library's works apart: every reference's Identity."""
+    rows = session.execute(
+        sa_select(
+            col(Reference.citekey),
+            col(Reference.doi),
+            col(Reference.pmid),
+            col(Reference.title_norm),
+            col(Reference.year),
+        )
+    )
+    return [(k, d, p, t, y) for k, d, p, t, y in rows]
+
+
 def _norm_doi(doi: str | None) -> str | None:
     if not doi:
         return None
@@ -57,16 +75,7 @@ def find_duplicates(
             if pair not in found:
                 found[pair] = PossibleDuplicate((other, key), f"same {label}")
 
-    existing = session.execute(
-        sa_select(
-            col(Reference.citekey),
-            col(Reference.doi),
-            col(Reference.pmid),
-            col(Reference.title_norm),
-            col(Reference.year),
-        )
-    )
-    for key, doi, pmid, title_norm, year in existing:
+    for key, doi, pmid, title_norm, year in library_identities(session):
         for kind, value, label in _dup_keys(doi, pmid, title_norm, year):
             check(kind, value, key, label)
     for r in records:
