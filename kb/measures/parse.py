@@ -9,8 +9,9 @@ does not contain.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from itertools import accumulate
 
 from kb.enums import MeasureKind
 from kb.measures.model import ParsedMeasure
@@ -163,6 +164,50 @@ def _set_p(m: ParsedMeasure, match: re.Match[str]) -> None:
     m.p_operator = {"≤": "<=", "⩽": "<=", "≥": ">=", "⩾": ">="}.get(match["op"], match["op"])
 
 
+class _Taken:
+    """The spans of the measures made so far, each candidate checked in O(log n).
+
+    Sorted by start, with the running maximum of their ends: a candidate [start, end) overlaps
+    one of them exactly when the largest end among those starting before `end` lies past
+    `start` (the spans may overlap one another: a trailing p-value can reach into a span taken
+    before). A pattern's matches arrive in reading order, so the spans made from them wait in
+    `pending`, where only their largest end matters while candidates start at or after them;
+    the index is rebuilt when a candidate goes back (the next pattern starts over), by sorting
+    two sorted runs, which is a linear merge.
+    """
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.max_ends: list[int] = []
+        self.pending: list[tuple[int, int]] = []
+        self.pending_end = 0
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if self.pending and (start < self.pending[-1][0] or start >= end):
+            self._rebuild()  # out of reading order (or empty): check against the index alone
+        if self.pending and self.pending_end > start:
+            return True  # every pending span starts at or before start, so before end
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.max_ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        if self.pending and start < self.pending[-1][0]:
+            self._rebuild()
+        self.pending.append((start, end))
+        self.pending_end = max(self.pending_end, end)
+
+    def _rebuild(self) -> None:
+        self.spans += self.pending
+        self.spans.sort()
+        self.pending, self.pending_end = [], 0
+        self.starts = [start for start, _ in self.spans]
+        self.max_ends = list(accumulate((end for _, end in self.spans), max))
+
+
+_Found = tuple[int, int, str, bool]  # start, end, value, free
+
+
 class _Parser:
     """One pass over a text; `taken` spans keep a number in at most one measure."""
 
@@ -170,11 +215,14 @@ class _Parser:
         self.text = text
         self.sentences = _sentences(text)
         self.starts = [start for start, _ in self.sentences]
-        self.taken: list[tuple[int, int]] = []
+        self.taken = _Taken()
         self.measures: list[ParsedMeasure] = []
+        self.measure_sentences: list[int] = []  # the sentence of each measure, by index
+        # Per sentence, the measures that would take a p-value printed on its own.
+        self.open_for_p: dict[int, list[ParsedMeasure]] = {}
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        return not self.taken.overlaps(start, end)
 
     def each(
         self, pattern: re.Pattern[str], build: Callable[[re.Match[str]], ParsedMeasure | None]
@@ -189,11 +237,18 @@ class _Parser:
                 continue  # digits too many to be a measurement: not a measure, never an error
             if m is not None:
                 m.text = self.text[m.start : m.end]
-                self.taken.append((m.start, m.end))
+                self.taken.add(m.start, m.end)
                 self.measures.append(m)
+                index = self.sentence_index(m.start)
+                self.measure_sentences.append(index)
+                if m.kind is not MeasureKind.proportion and m.p_value is None:
+                    self.open_for_p.setdefault(index, []).append(m)
+
+    def sentence_index(self, pos: int) -> int:
+        return max(bisect_right(self.starts, pos) - 1, 0)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self.sentences[max(bisect_right(self.starts, pos) - 1, 0)]
+        return self.sentences[self.sentence_index(pos)]
 
     def trailing_p(self, m: ParsedMeasure) -> None:
         match = _TRAILING_P.match(self.text, m.end)
@@ -257,14 +312,10 @@ class _Parser:
 
     def p_value(self, match: re.Match[str]) -> ParsedMeasure | None:
         """A p-value on its own joins the one effect in its sentence that lacks one."""
-        sentence = self.sentence(match.start())
-        owners = [
-            m for m in self.measures
-            if m.kind is not MeasureKind.proportion and m.p_value is None
-            and self.sentence(m.start) == sentence
-        ]  # fmt: skip
+        owners = self.open_for_p.get(self.sentence_index(match.start()), [])
         if len(owners) == 1:
             _set_p(owners[0], match)
+            owners.clear()  # it has its p-value now
             return None
         m = ParsedMeasure(MeasureKind.p_value, "", match.start(), match.end())
         _set_p(m, match)
@@ -272,28 +323,37 @@ class _Parser:
 
     def attach(self) -> None:
         """Give each measure the sample size and time point its sentence states."""
-        sizes = [(x.span(), x["n"] or x["n2"]) for x in _N.finditer(self.text)]
-        times = [(x.span(), _time_point(x)) for x in _TIME.finditer(self.text)]
-        for m in self.measures:
+        sizes = self.by_sentence((x.span(), x["n"] or x["n2"]) for x in _N.finditer(self.text))
+        times = self.by_sentence((x.span(), _time_point(x)) for x in _TIME.finditer(self.text))
+        for m, index in zip(self.measures, self.measure_sentences, strict=True):
             if m.n is None:
-                size = self.nearest(m, sizes)
+                size = _nearest(m, sizes.get(index, []))
                 m.n = int(read(size)[0]) if size and len(size) <= MAX_DIGITS else None
             if m.time_point is None:
-                m.time_point = self.nearest(m, times)
+                m.time_point = _nearest(m, times.get(index, []))
 
-    def nearest(
-        self, m: ParsedMeasure, found: list[tuple[tuple[int, int], str | None]]
-    ) -> str | None:
-        best, best_distance = None, 0
+    def by_sentence(
+        self, found: Iterable[tuple[tuple[int, int], str | None]]
+    ) -> dict[int, list[_Found]]:
+        """The values found, by sentence, each with its span and whether no measure took it."""
+        groups: dict[int, list[_Found]] = {}
         for (start, end), value in found:
-            if value is None or self.sentence(start) != self.sentence(m.start):
-                continue
-            if not self.free(start, end) and not m.start <= start < m.end:
-                continue  # "of 82 patients" inside another proportion belongs to it
-            distance = max(start - m.end, m.start - end, 0)
-            if best is None or distance < best_distance:
-                best, best_distance = value, distance
-        return best
+            if value is not None:
+                item = (start, end, value, self.free(start, end))
+                groups.setdefault(self.sentence_index(start), []).append(item)
+        return groups
+
+
+def _nearest(m: ParsedMeasure, found: list[_Found]) -> str | None:
+    """The value found nearest to m in its sentence (the first of equally near ones)."""
+    best, best_distance = None, 0
+    for start, end, value, free in found:
+        if not free and not m.start <= start < m.end:
+            continue  # "of 82 patients" inside another proportion belongs to it
+        distance = max(start - m.end, m.start - end, 0)
+        if best is None or distance < best_distance:
+            best, best_distance = value, distance
+    return best
 
 
 def _time_point(match: re.Match[str]) -> str | None:
