@@ -14,9 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.ingest.inline import inline_text
+
 BlockKind = Literal["heading", "paragraph", "item"]
 
-MD_HEADING = re.compile(r"\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*")
+# A heading's marks: up to three spaces, one to six "#" and a space. Its text runs to the end of
+# the line, less any closing "#"s and spaces (see md_heading).
+_HEADING_MARKS = re.compile(r"\s{0,3}(#{1,6})\s+")
 # A whole line in bold is a heading; a line that merely starts and ends with bold words
 # ("**Warning** opioids are **never** safe with **benzodiazepines**") is not.
 BOLD_LINE = re.compile(r"\s*(\*\*|__)(?P<text>[^*_](?:(?!\1).)*)\1\s*:?\s*")
@@ -24,12 +28,6 @@ LIST_ITEM = re.compile(r"(?P<indent>\s*)(?P<bullet>[-*+•·▪●◦‣–—]|
 _RULE = re.compile(r"\s*([-*_])(?:\s*\1){2,}\s*")
 _FENCE = re.compile(r"\s*(```|~~~)")
 _TABLE = re.compile(r"\s*\|.*\|\s*")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[(?![\d\s,;–-]+\])([^\]]+)\]\([^)\s]*\)")
-_TAG = re.compile(r"</?(?!sup\b)[a-zA-Z][^<>]*>")
-_EMPHASIS = re.compile(
-    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=\S)\*(?!\w)"
-)
 _CLOSING = re.compile(r"[.!?:;]['\"”’)\]]*$")
 
 
@@ -74,19 +72,26 @@ class Block:
         return self.bullet[:1].isdigit()
 
 
+def md_heading(line: str) -> tuple[int, str] | None:
+    r"""(level, text) of a Markdown heading line ("## Text ##"), or None.
+
+    What ``\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*`` fully matching the line gives, without that
+    pattern's backtracking: it tried each end of the text against each way of splitting the
+    spaces after it, cubic in a run of spaces ("# a", 4,000 spaces, "b": 100 s).
+    """
+    marks = _HEADING_MARKS.match(line)
+    if marks is None:
+        return None
+    start = marks.end()
+    end = max(start, len(line.rstrip().rstrip("#").rstrip()))
+    if "\n" in line[start:end]:
+        return None  # the text is one line
+    return len(marks[1]), line[start:end]
+
+
 def is_markdown(lines: list[str]) -> bool:
     """True when the text uses Markdown headings."""
-    return any(MD_HEADING.fullmatch(line) for line in lines)
-
-
-def inline_text(text: str) -> str:
-    """Drop Markdown/HTML decoration the reader does not see (keeps <sup> and [n] markers)."""
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    for _ in range(2):
-        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
-    return text.replace("`", "")
+    return any(md_heading(line) for line in lines)
 
 
 def build_blocks(
@@ -117,12 +122,12 @@ def build_blocks(
             warnings.append(f"line {number}: table row skipped")
             continue
         raw = re.sub(r"^\s*>\s?", "", raw)  # block quotes read as text
-        heading = MD_HEADING.fullmatch(raw) if markdown else None
+        heading = md_heading(raw) if markdown else None
         bold = BOLD_LINE.fullmatch(raw)
         item = LIST_ITEM.fullmatch(raw)
         if heading:
-            blocks.append(Block("heading", number, inline_text(heading.group(2)).strip(),
-                                level=len(heading.group(1))))  # fmt: skip
+            level, text = heading
+            blocks.append(Block("heading", number, inline_text(text).strip(), level=level))
             current = None
         elif bold and not item:
             blocks.append(Block("heading", number, bold.group("text").strip(), level=7))

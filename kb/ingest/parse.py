@@ -194,7 +194,8 @@ def _statements(
     blocks: list[Block], markdown: bool, allow_parens: bool, warnings: list[str]
 ) -> tuple[list[Statement], list[str]]:
     statements: list[Statement] = []
-    sections: list[str] = []
+    sections: list[str] = []  # heading paths in the order they first appear
+    seen: set[str] = set()  # the same, to look up: a scan of the list was quadratic
     path: list[tuple[int, str]] = []
     previous_heading = False
     for i, block in enumerate(blocks):
@@ -215,7 +216,8 @@ def _statements(
             else:
                 path = [*path[:-1], (len(path) or 1, text)]
             joined = " > ".join(t for _, t in path)
-            if joined not in sections:
+            if joined not in seen:
+                seen.add(joined)
                 sections.append(joined)
             previous_heading = True
             continue
