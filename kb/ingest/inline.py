@@ -12,9 +12,10 @@ other (tests/test_ingest_linear.py keeps them as the oracle):
   -> the text inside.
 
 A regular expression tries every ``![``, ``[``, ``**`` and ``__`` in turn and scans the rest of
-the line for its closing, so a line of N that are never closed cost N² (4,000 unclosed ``**``:
-38 s). Here the closings are found once per line, and the one each opening reaches is looked up
-by bisection. (The tag pattern stays: its scan stops at the next ``<``.)
+the line for its closing, so a line of N that are never closed cost N² (4,000 unclosed ``**``
+took 1.8 s, 4x as many 16x as long). Here the closings are found once per line, and the one
+each opening reaches is looked up by bisection. (The tag pattern stays: its scan stops at the
+next ``<``.)
 """
 
 from __future__ import annotations
