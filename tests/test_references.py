@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from kb.cli import run
 from kb.db import make_engine
-from kb.errors import ImportProblem, NotFound, PermissionDenied
+from kb.errors import ImportProblem, InvalidInput, NotFound, PermissionDenied
 from kb.formats.bibtex import BARE, parse_bib
 from kb.models import Citation, Reference, ReviewEvent
 from kb.services import references as svc
@@ -494,3 +494,42 @@ def test_string_redefined_through_a_later_library_macro_is_a_problem(
     again = parse_bib(exported)
     assert again.problems == []
     assert again.strings == {"x": "c", "y": BARE + "x", "z": BARE + "y # x"}
+
+
+FAMILY = (
+    "@book{parent, title={The Handbook}, publisher={P}, year=2001}\n"
+    "@book{parentcopy, title={The Handbook}, publisher={P}, year=2001}\n"
+    "@inbook{child, title={A Chapter}, chapter={3}, crossref={ParentCopy}}\n"
+)
+
+
+def test_merging_a_crossref_parent_renames_the_childs_crossref(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """What kb exports after a merge, kb imports unchanged (the child's parent is the kept key)."""
+    with Session(engine) as s:
+        svc.import_bib(session=s, actor=None, text=FAMILY)
+        svc.merge_references(session=s, actor=None, keep="parent", drop="parentcopy")
+        assert svc.get_reference(session=s, citekey="child").raw_fields["crossref"] == "parent"
+        exported = svc.export_bib(session=s)
+        before = _records(s)
+    assert "parentcopy" not in exported.casefold()
+    other = make_engine(_fresh_like(engine, tmp_path))
+    try:
+        with Session(other) as s2:
+            again = svc.import_bib(session=s2, actor=None, text=exported)
+            assert again.problems == [] and again.written
+            assert _records(s2) == before
+            assert svc.export_bib(session=s2) == exported
+    finally:
+        other.dispose()
+
+
+def test_merging_a_parent_into_its_own_child_is_refused(sqlite_session: Session) -> None:
+    s = sqlite_session
+    svc.import_bib(session=s, actor=None, text=FAMILY)
+    before = _records(s)
+    with pytest.raises(InvalidInput, match="child takes its container from parentcopy"):
+        svc.merge_references(session=s, actor=None, keep="child", drop="parentcopy")
+    s.rollback()
+    assert _records(s) == before

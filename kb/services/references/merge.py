@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Text, cast, delete
 from sqlmodel import Session, col, select
 
 from kb.db import writing
@@ -27,7 +27,9 @@ def merge_references(
     A claim citing both keeps its KEEP citation; DROP's assessment is carried over only when
     KEEP's was never assessed. The claims' status does not change: the evidence is the same work
     under another key. Their automatic checks re-run (a flag about DROP, say its retraction,
-    goes when KEEP gives no cause for it) and marker mappings naming DROP name KEEP.
+    goes when KEEP gives no cause for it), and marker mappings and BibTeX crossrefs naming DROP
+    name KEEP, so the library's export still imports back. KEEP may not itself take its
+    container from DROP (a crossref to DROP): that merge is refused.
     """
     if actor is not None:
         require(actor, Action.reference_merge)
@@ -36,6 +38,17 @@ def merge_references(
     with writing(session):
         keep_ref = get_reference(session=session, citekey=keep)
         drop_ref = get_reference(session=session, citekey=drop)
+        children = _crossref_children(session, drop_ref.citekey)
+        if any(c.id == keep_ref.id for c in children):
+            raise InvalidInput(
+                f"cannot merge {drop_ref.citekey} into {keep_ref.citekey}: {keep_ref.citekey} "
+                f"takes its container from {drop_ref.citekey} (crossref); merge the other way"
+            )
+        for child in children:
+            # The same work under its kept key: the child's container comes from KEEP now.
+            child.raw_fields = {**child.raw_fields, "crossref": keep_ref.citekey}
+            child.content_hash = ""  # the next import of the child's file compares afresh
+            session.add(child)
         moving = session.exec(select(Citation).where(Citation.reference_id == drop_ref.id)).all()
         claims = lock_claims(session, [c.claim_id for c in moving])
         twins = {
@@ -80,3 +93,14 @@ def merge_references(
         # Flags and evidence summaries follow the moved citations (no commit inside).
         check_claims(session, claims, actor=actor)
         return {"kept": keep, "removed": drop, "claims": [c.id for c in claims]}
+
+
+def _crossref_children(session: Session, citekey: str) -> list[Reference]:
+    """The references whose BibTeX crossref names citekey (as BibTeX does, ignoring case)."""
+    candidates = session.exec(
+        select(Reference).where(cast(col(Reference.raw_fields), Text).like('%"crossref"%'))
+    )
+    wanted = citekey.casefold()
+    return [
+        r for r in candidates if str(r.raw_fields.get("crossref", "")).strip().casefold() == wanted
+    ]
