@@ -249,8 +249,12 @@ def _upsert(
                 .values(**values, updated_at=now)
             )
             report.updated.append(record.citekey)
+    # Core executemany, not the ORM's bulk insert: nothing needs the new ids back, and the ORM
+    # path costs a statement per few rows (a fifth of a 20,000-entry import).
+    table = Reference.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
     for i in range(0, len(new_rows), 5000):
-        session.execute(insert(Reference), new_rows[i : i + 5000])
+        connection.execute(insert(table), new_rows[i : i + 5000])
 
 
 def _save_blocks(session: Session, blocks: Sequence[LibraryBlock]) -> None:
