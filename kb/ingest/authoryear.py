@@ -1,0 +1,283 @@
+"""Author-year citations (Harvard, APA, Vancouver-with-names): find them, read the reference
+list's names and years, and resolve each cited item to the entries it can mean.
+
+Three narrow steps, plain values between them:
+
+* ``find_citations(text)``: the citations printed in one block of text, each a span with its
+  printed form and its items (names, year, letter suffix, page locator). Parenthetical ones,
+  "(Smith et al., 2020; Lee 2018a, b)", "(see WHO 2021, p. 3)", and narrative ones,
+  "Smith and Jones (2019) showed", where the names stay part of the sentence.
+* ``parse_entry_names(text)`` (in kb.ingest.authornames): an entry's first author or
+  organisation, its other authors, year and suffix.
+* ``resolve(item, entries)``: the indexes of the entries the item can mean; one is a link, two
+  or more are ambiguous (an editor decides), none is unresolved. Nothing is ever guessed.
+
+What is not a citation: "(Table 2)", "(n = 2020)", "(95% CI, 2019-2021)", "(January 2020)",
+"(P < 0.001)", "In 2007, ...": a citation needs a capitalised name that is not a month, a
+table or figure label or a sentence word, followed by a year between 1600 and 2099 (or "n.d.",
+"in press") that is not part of a range.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.ingest.authornames import EntryNames, fold, parse_entry_names, same_name
+
+__all__ = [
+    "Citation",
+    "CitedItem",
+    "EntryNames",
+    "find_citations",
+    "parse_entry_names",
+    "resolve",
+    "resolve_all",
+]
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Žŀ-ſ"  # capitals, Latin-1 and Latin Extended-A (a few lower ones included)
+_PARTICLE = r"(?:[vV]an|[vV]on|[dD]e[rn]?|[dD]el|[dD]ella|[dD]i|[dD]a|[dD]u|[lL][ae]|[dD]os|[dD]as|[tT]e[nr]|[zZ]u|[yY]|[dD]')"  # noqa: E501
+_CAPWORD = rf"(?:O['’]|D['’]|L['’]|Mc|Mac)?[{_UP}][\w'’.]*(?:-[{_UP}]?[\w'’]+)*"
+_SURNAME = rf"(?:{_PARTICLE}\s+){{0,2}}{_CAPWORD}"
+_YEAR_ONE = r"(?:1[6-9]|20)\d{2}[a-z]?(?![\w\-–])"
+_YEAR = rf"(?:{_YEAR_ONE}|n\.\s?d\.|in\s+press|forthcoming)"
+_YEARS = rf"{_YEAR}(?:\s*,\s*(?:{_YEAR}|[a-z](?![\w.])))*"
+_LOCATOR = r"(?:\s*,\s*(?:pp?\.|pages?|chap\.|ch\.|para\.|sec\.)\s*\d+(?:\s*[-–]\s*\d+)?|\s*:\s*\d+(?:\s*[-–]\s*\d+)?)"  # noqa: E501
+_ITEM = re.compile(
+    rf"(?P<names>[^\W\d_][^;()\d]*?)(?:\s*,\s*|\s+)(?P<years>{_YEARS})(?P<loc>{_LOCATOR})?"
+    r"(?=\s*(?:[,;]|$))"
+)
+_PAREN = re.compile(r"\(([^()]{4,600})\)")
+_NARRATIVE = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?)?)"
+    rf"\s*\((?P<years>{_YEARS})(?P<loc>{_LOCATOR})?\)"
+)
+_PREFIX = re.compile(
+    r"(?:(?:see(?:\s+also)?|e\.\s?g\.|i\.\s?e\.|cf\.?|compare|reviewed\s+(?:in|by)|"
+    r"for\s+(?:a\s+)?reviews?,?\s+see|as\s+reviewed\s+by|as\s+in|but\s+see|after|from|"
+    r"adapted\s+from|modified\s+from|cited\s+in|quoted\s+in)\s*,?\s*)+",
+    re.IGNORECASE,
+)
+_ET_AL = re.compile(r",?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_CONNECTORS = frozenset(
+    {"and", "&", "of", "for", "the", "on", "in", "und", "y", "et", "al", "al.", "de", "van",
+     "von", "der", "den", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ten",
+     "ter", "zu", "to", "at"}
+)  # fmt: skip
+# Capitalised words that start a parenthesis or a sentence but never an author's name.
+NOT_NAMES = frozenset(
+    {"table", "tables", "fig", "figs", "figure", "figures", "supplementary", "supplemental",
+     "appendix", "eq", "equation", "chapter", "section", "box", "panel", "model", "phase",
+     "version", "wave", "step", "stage", "grade", "level", "type", "group", "day", "week",
+     "year", "years", "month", "january", "february", "march", "april", "may", "june", "july",
+     "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "spring", "summer", "autumn",
+     "fall", "winter", "in", "on", "at", "by", "since", "until", "from", "to", "the", "this",
+     "that", "these", "those", "a", "an", "and", "or", "but", "for", "as", "after", "before",
+     "during", "between", "of", "with", "we", "our", "it", "its", "there", "here", "then",
+     "however", "recently", "when", "while", "although", "also", "both", "all",
+     "each", "every", "some", "many", "most", "such", "if", "is", "was", "were", "are", "be",
+     "been", "ci", "p", "n", "hr", "rr", "sd", "se", "iqr", "vs", "ref", "refs", "no",
+     "vol", "pp", "total", "mean", "median", "range", "age", "aged", "born",
+     "circa", "ca", "approx", "up", "about", "around", "census", "survey", "cohort"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CitedItem:
+    """One work a citation names: names as printed, year and suffix, page locator."""
+
+    names: str  # "Smith et al.", "McMichael and Potter", "American Cancer Society"
+    year: int | None  # None for "n.d." and "in press"
+    suffix: str  # "a" of "2018a"; "" when none
+    page: str | None  # "p. 12"
+    printed: str  # the item as a marker: "Smith et al. 2020", "Lee 2018b"
+    undated: str = ""  # "n.d." or "in press" when the year says so
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One printed citation in a block: where it is, how it reads, what it names.
+
+    ``start``/``end`` delimit the text a reader need not read (the whole parenthesis); for a
+    narrative citation, or a parenthesis that also says something else, they are equal (an
+    empty span at the citation's end): the words stay part of the sentence.
+    """
+
+    start: int
+    end: int
+    printed: str
+    items: tuple[CitedItem, ...]
+    narrative: bool = False
+
+
+def _valid_names(names: str) -> bool:
+    words = re.findall(r"[^\s,]+", names)
+    if not words or len(words) > 12 or re.search(r"\d|[=<>%±+/]", names):
+        return False
+    first = words[0]
+    first_ok = first.lower().strip(".") not in NOT_NAMES and re.match(rf"[{_UP}]", _bare(first))
+    if not first_ok and not re.fullmatch(_PARTICLE, first):
+        return False
+    capital = False
+    for word in words:
+        if word.lower() in _CONNECTORS or word.lower().rstrip(".") in _CONNECTORS:
+            continue
+        if not re.fullmatch(_CAPWORD, word):
+            return False
+        capital = True
+    last = words[-1].lower().rstrip(".")
+    return capital and (last == "al" or last not in _CONNECTORS)
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"^(?:O['’]|D['’]|L['’])", "", word)
+
+
+def _years(text: str) -> list[tuple[int | None, str, str]]:
+    """'2018a, b' -> [(2018, 'a', ''), (2018, 'b', '')]; 'n.d.' -> [(None, '', 'n.d.')]."""
+    out: list[tuple[int | None, str, str]] = []
+    for part in re.split(r"\s*,\s*", text.strip()):
+        year = re.fullmatch(r"(\d{4})([a-z]?)", part)
+        if year:
+            out.append((int(year.group(1)), year.group(2), ""))
+        elif re.fullmatch(r"[a-z]", part) and out:
+            out.append((out[-1][0], part, out[-1][2]))
+        else:
+            undated = "n.d." if part.lower().startswith("n") else re.sub(r"\s+", " ", part)
+            out.append((None, "", undated))
+    return out
+
+
+def _items(names: str, years: str, loc: str | None) -> list[CitedItem]:
+    names = re.sub(r"\s+", " ", names.strip().rstrip(","))
+    page = re.sub(r"^[\s,:]+", "", loc).strip() if loc else None
+    items = []
+    for year, suffix, undated in _years(years):
+        when = undated or f"{year}{suffix}"
+        items.append(CitedItem(names, year, suffix, page, f"{names} {when}", undated))
+    return items
+
+
+def _segment_items(segment: str) -> list[CitedItem] | None:
+    """The items of one ';'-part of a parenthesis, or None when it is not all citations."""
+    prefix = _PREFIX.match(segment)
+    pos = prefix.end() if prefix else 0
+    items: list[CitedItem] = []
+    while True:
+        match = _ITEM.match(segment, pos)
+        if not match or not _valid_names(match.group("names")):
+            return None
+        items.extend(_items(match.group("names"), match.group("years"), match.group("loc")))
+        rest = re.match(r"\s*,\s*|\s*$", segment[match.end() :])
+        if rest is None:
+            return None
+        pos = match.end() + rest.end()
+        if pos >= len(segment):
+            return items
+
+
+def find_citations(text: str) -> list[Citation]:
+    """The author-year citations printed in one block of text, in printed order."""
+    found: list[Citation] = []
+    for paren in _PAREN.finditer(text):
+        inner = paren.group(1)
+        if not re.search(r"\d{4}[a-z]?\b|n\.\s?d\.|in\s+press|forthcoming", inner):
+            continue
+        items: list[CitedItem] = []
+        whole = True
+        for segment in re.split(r"\s*;\s*", inner.strip()):
+            got = _segment_items(segment) if segment else None
+            if got is None:
+                whole = False
+            else:
+                items.extend(got)
+        if items:
+            start, end = (paren.start(), paren.end()) if whole else (paren.end(), paren.end())
+            found.append(Citation(start, end, inner.strip(), tuple(items)))
+    taken = [(c.start, c.end) for c in found if c.start < c.end]
+    for match in _NARRATIVE.finditer(text):
+        if any(s <= match.start("years") < e for s, e in taken) or not _valid_names(
+            match.group("names")
+        ):
+            continue
+        if _sentence_start_word(text, match):
+            continue
+        items = _items(match.group("names"), match.group("years"), match.group("loc"))
+        found.append(Citation(match.end(), match.end(), match.group(0), tuple(items), True))
+    found.sort(key=lambda c: (c.end, c.start))
+    return found
+
+
+def _sentence_start_word(text: str, match: re.Match[str]) -> bool:
+    """'In (2007)' or 'Recently (2019)': a capitalised common word, not a name."""
+    first = match.group("names").split()[0].lower().strip(".")
+    return first in NOT_NAMES
+
+
+def _person_names(names: str) -> tuple[list[str], bool]:
+    """'Smith et al.' -> (['Smith'], True); 'McMichael and Potter' -> (['McMichael', 'Potter'])."""
+    et_al = bool(_ET_AL.search(names))
+    bare = _ET_AL.sub("", names).strip(" ,")
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", bare) if p]
+    return parts, et_al
+
+
+def resolve(item: CitedItem, entries: Sequence[EntryNames]) -> list[int]:
+    """Indexes of the entries the item can mean: exactly one resolves it; several are
+    ambiguous; none leaves it unresolved. Strict reading first (author count, suffix), then a
+    looser one (first author and year) only when the strict one finds nothing."""
+    dated = [i for i, e in enumerate(entries) if _same_year(item, e, strict=True)]
+    org = [i for i in dated if _organisation_matches(item.names, entries[i])]
+    if org:
+        return org
+    names, et_al = _person_names(item.names)
+    if not names:
+        return []
+    first = [i for i in dated if entries[i].authors and same_name(names[0], entries[i].authors[0])]
+    strict = [i for i in first if _author_count_fits(names, et_al, entries[i])]
+    if strict:
+        return strict
+    if first:
+        return first
+    loose = [i for i, e in enumerate(entries) if _same_year(item, e, strict=False)]
+    return [i for i in loose if entries[i].authors and same_name(names[0], entries[i].authors[0])]
+
+
+def _same_year(item: CitedItem, entry: EntryNames, *, strict: bool) -> bool:
+    if item.year is None:
+        return entry.year is None and bool(item.undated)
+    if entry.year != item.year:
+        return False
+    if strict:
+        return item.suffix == entry.suffix
+    # A list that prints no suffixes: "2018a" can still be the only 2018 entry of that author.
+    return not entry.suffix
+
+
+def _organisation_matches(names: str, entry: EntryNames) -> bool:
+    cited = fold(names)
+    if entry.organisation and cited == fold(entry.organisation):
+        return True
+    return bool(entry.abbreviation and cited == fold(entry.abbreviation))
+
+
+def _author_count_fits(names: list[str], et_al: bool, entry: EntryNames) -> bool:
+    count = None if entry.et_al else len(entry.authors)
+    if et_al:
+        return count is None or count >= 3
+    if len(names) == 1:
+        return count == 1
+    if count is not None and count != len(names):
+        return False
+    return all(
+        i < len(entry.authors) and same_name(n, entry.authors[i]) for i, n in enumerate(names)
+    )
+
+
+def resolve_all(
+    citations: Sequence[Citation], entries: Sequence[EntryNames]
+) -> dict[str, list[int]]:
+    """Printed item (marker) -> candidate entry indexes, for every item of the citations."""
+    return {item.printed: resolve(item, entries) for c in citations for item in c.items}
