@@ -43,6 +43,8 @@ FOUND = [
     ("Smith and Jones (2019) found", [("Smith and Jones 2019", None)], False),
     ("as van der Berg & O'Brien (2011a) found", [("van der Berg & O'Brien 2011a", None)], False),
     ("WHO (2021) recommends", [("WHO 2021", None)], False),
+    ("yet Schriks and co-workers (2007) found", [("Schriks and co-workers 2007", None)], False),
+    ("as Lee and colleagues (2007) found", [("Lee and colleagues 2007", None)], False),
     ("thyroxine (T4; Zhou et al. 2002)", [("Zhou et al. 2002", None)], False),
 ]  # fmt: skip
 NOT_CITATIONS = [
@@ -194,6 +196,7 @@ LIBRARY = [
     ("citation", "indexes"),
     [
         ("(Smith et al., 2020)", [0]),
+        ("Smith and colleagues (2020) found", [0]),
         ("(Smith & Jones 2019)", [1]),  # the two-author form is not Smith alone
         ("(Smith 2019)", [2]),  # the one-author form is not Smith & Jones
         ("(Lee 2018a)", [3]),

@@ -38,11 +38,15 @@ class ArticleContext:
     marker_map: Mapping[str, str] = field(default_factory=dict)
     reference_count: int = 0
     reference_list_numbered: bool = False
+    # markers that could name several entries (author-year "Zhou et al. 2002" with two such)
+    ambiguous_markers: frozenset[str] = frozenset()
 
     def marker_state(self, marker: str) -> MarkerState:
         """'mapped', 'ambiguous' or 'dangling' for one printed marker of the article."""
         if marker in self.marker_map:
             return "mapped"
+        if marker in self.ambiguous_markers:
+            return "ambiguous"
         if self.reference_count and not self.reference_list_numbered:
             return "ambiguous"
         return "dangling"

@@ -29,6 +29,8 @@ from kb.ingest.authornames import EntryNames, fold, parse_entry_names, same_name
 __all__ = [
     "Citation",
     "CitedItem",
+    "citation_warnings",
+    "cites_author_year",
     "EntryNames",
     "find_citations",
     "parse_entry_names",
@@ -50,7 +52,8 @@ _ITEM = re.compile(
 )
 _PAREN = re.compile(r"\(([^()]{4,600})\)")
 _NARRATIVE = re.compile(
-    rf"(?<![\w'’-])(?P<names>{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?)?)"
+    rf"(?<![\w'’-])(?P<names>{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?|"
+    r"\s+and\s+(?:co-?workers|colleagues))?)"
     rf"\s*\((?P<years>{_YEARS})(?P<loc>{_LOCATOR})?\)"
 )
 _PREFIX = re.compile(
@@ -59,7 +62,8 @@ _PREFIX = re.compile(
     r"adapted\s+from|modified\s+from|cited\s+in|quoted\s+in)\s*,?\s*)+",
     re.IGNORECASE,
 )
-_ET_AL = re.compile(r",?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+# "et al", and the narrative "Schriks and co-workers (2007)" that means the same
+_ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al\b\.?|\band\s+(?:co-?workers|colleagues)\b)", re.I)
 _CONNECTORS = frozenset(
     {"and", "&", "of", "for", "the", "on", "in", "und", "y", "et", "al", "al.", "de", "van",
      "von", "der", "den", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ten",
@@ -113,7 +117,7 @@ class Citation:
 
 
 def _valid_names(names: str) -> bool:
-    words = re.findall(r"[^\s,]+", names)
+    words = re.findall(r"[^\s,]+", _ET_AL.sub(" et al.", names))
     if not words or len(words) > 12 or re.search(r"\d|[=<>%±+/]", names):
         return False
     first = words[0]
@@ -281,3 +285,37 @@ def resolve_all(
 ) -> dict[str, list[int]]:
     """Printed item (marker) -> candidate entry indexes, for every item of the citations."""
     return {item.printed: resolve(item, entries) for c in citations for item in c.items}
+
+
+def cites_author_year(
+    cited: Sequence[Sequence[Citation]], entries: Sequence[EntryNames], numbered: int
+) -> bool:
+    """Whether an article cites author-year: it prints more author-year citations that name
+    exactly one entry than numbered markers (a list numbered only by its rendering, as PMC's
+    plain text of an author-year article, still cites by name)."""
+    found = resolve_all([c for cs in cited for c in cs], entries)
+    return sum(1 for indexes in found.values() if len(indexes) == 1) > numbered
+
+
+def citation_warnings(
+    markers: Sequence[tuple[int, str]], author_year: dict[str, list[int]]
+) -> list[str]:
+    """One warning per unresolved or ambiguous marker, at its first (line, marker)."""
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for line, marker in markers:
+        found = author_year.get(marker, [])
+        if marker in seen or len(found) == 1:
+            continue
+        seen.add(marker)
+        if not found:
+            warnings.append(
+                f"line {line}: citation {marker!r} matches no entry in the reference list"
+            )
+        else:
+            which = ", ".join(str(i + 1) for i in found)
+            warnings.append(
+                f"line {line}: citation {marker!r} could be reference entries {which}; "
+                "an editor must choose"
+            )
+    return warnings

@@ -207,9 +207,16 @@ def unclosed_bracket(text: str) -> int | None:
     return match.start() if match else None
 
 
-def strip_markers(text: str, *, allow_parens: bool = True) -> CleanText:
-    """Remove every marker (and the space before it) and record where each one stood."""
-    groups = find_groups(text, allow_parens=allow_parens)
+def strip_markers(
+    text: str, *, allow_parens: bool = True, groups: list[MarkerGroup] | None = None
+) -> CleanText:
+    """Remove every marker (and the space before it) and record where each one stood.
+
+    groups, when given, are the markers to take out (another citation style's, found
+    elsewhere) instead of the numbered ones found here.
+    """
+    if groups is None:
+        groups = find_groups(text, allow_parens=allow_parens)
     kept: list[str] = []  # pieces of text
     origin: list[int] = []
     cursor = 0

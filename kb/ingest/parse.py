@@ -27,9 +27,23 @@ import unicodedata
 from collections.abc import Sequence
 
 from kb.errors import ImportProblem
+from kb.ingest.authoryear import (
+    Citation,
+    citation_warnings,
+    cites_author_year,
+    find_citations,
+    parse_entry_names,
+    resolve_all,
+)
 from kb.ingest.blocks import Block, build_blocks, is_markdown
 from kb.ingest.furniture import compile_furniture, is_furniture
-from kb.ingest.markers import has_brackets, strip_markers, unclosed_bracket
+from kb.ingest.markers import (
+    MarkerGroup,
+    find_groups,
+    has_brackets,
+    strip_markers,
+    unclosed_bracket,
+)
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry, split_entries
 from kb.ingest.sentences import sentence_spans
@@ -56,7 +70,10 @@ def parse_article(
     if not markdown:
         _promote_plain_headings(blocks)
     title_text, blocks = _take_title(blocks, title, markdown)
-    statements, sections = _statements(blocks, markdown, allow_parens, warnings)
+    ref_warnings: list[str] = []
+    references = _references(ref_lines, ref_warnings)
+    cited = _author_year_citations(blocks, references, allow_parens)
+    statements, sections = _statements(blocks, markdown, allow_parens, warnings, cited)
     if not statements:
         raise ImportProblem(
             f"lines 1-{len(lines)}: the article has no statements "
@@ -66,10 +83,18 @@ def parse_article(
         late = [s for s in statements if s.line > ref_line]
         if late:
             warnings.append(f"line {late[0].line}: text after the reference list read as content")
-    references = _references(ref_lines, warnings)
+    warnings.extend(ref_warnings)
     numbered = any(r.number is not None for r in references)
     markers = list(dict.fromkeys(m for s in statements for m in s.markers))
-    _reference_warnings(statements, references, numbered, markers, warnings)
+    author_year: dict[str, list[int]] = {}
+    if cited is not None:
+        names = [parse_entry_names(r.text) for r in references]
+        author_year = resolve_all([c for cs in cited.values() for c in cs], names)
+        warnings.extend(
+            citation_warnings([(s.line, m) for s in statements for m in s.markers], author_year)
+        )
+    else:
+        _reference_warnings(statements, references, numbered, markers, warnings)
     if not title_text:
         title_text = sections[0].split(" > ")[0] if sections else statements[0].text[:80]
         warnings.append(f"line 1: no title line; using {title_text!r}")
@@ -81,6 +106,8 @@ def parse_article(
         markers=markers,
         reference_list_numbered=numbered,
         warnings=warnings,
+        citation_style="author-year" if cited is not None else "numbered",
+        author_year=author_year,
     )
 
 
@@ -191,7 +218,11 @@ def _take_title(
 
 
 def _statements(
-    blocks: list[Block], markdown: bool, allow_parens: bool, warnings: list[str]
+    blocks: list[Block],
+    markdown: bool,
+    allow_parens: bool,
+    warnings: list[str],
+    cited: dict[int, list[Citation]] | None = None,
 ) -> tuple[list[Statement], list[str]]:
     statements: list[Statement] = []
     sections: list[str] = []  # heading paths in the order they first appear
@@ -225,7 +256,8 @@ def _statements(
         section = " > ".join(t for _, t in path) or None
         if _is_lead_in(block, following):
             continue
-        for text, markers, line in _cut(block, allow_parens, warnings):
+        groups = None if cited is None else _as_groups(cited.get(i, []))
+        for text, markers, line in _cut(block, allow_parens, warnings, groups):
             statements.append(
                 Statement(len(statements) + 1, section, text, markers, line, block.kind == "item")
             )
@@ -243,9 +275,14 @@ def _is_lead_in(block: Block, following: Block | None) -> bool:
     )
 
 
-def _cut(block: Block, allow_parens: bool, warnings: list[str]) -> list[tuple[str, list[str], int]]:
+def _cut(
+    block: Block,
+    allow_parens: bool,
+    warnings: list[str],
+    groups: list[MarkerGroup] | None = None,
+) -> list[tuple[str, list[str], int]]:
     """The statements of one paragraph or list item: (text, markers, line)."""
-    clean = strip_markers(block.text, allow_parens=allow_parens)
+    clean = strip_markers(block.text, allow_parens=allow_parens, groups=groups)
     for group in clean.groups:
         for problem in group.problems:
             warnings.append(f"line {block.line_at(group.start)}: {problem}")
@@ -330,3 +367,20 @@ def _reference_warnings(
             f"{len(markers)} distinct markers but {len(references)} unnumbered references: "
             "the page does not say which marker is which reference"
         )
+
+
+def _author_year_citations(
+    blocks: list[Block], references: list[RefEntry], allow_parens: bool
+) -> dict[int, list[Citation]] | None:
+    """Block index -> its author-year citations, when the article cites that way."""
+    texts = {i: b.text for i, b in enumerate(blocks) if b.kind != "heading"}
+    cited = {i: c for i, t in texts.items() if (c := find_citations(t))} if references else {}
+    if not cited:
+        return None
+    numbered = sum(len(find_groups(t, allow_parens=allow_parens)) for t in texts.values())
+    entries = [parse_entry_names(r.text) for r in references]
+    return cited if cites_author_year(list(cited.values()), entries, numbered) else None
+
+
+def _as_groups(citations: list[Citation]) -> list[MarkerGroup]:
+    return [MarkerGroup(c.start, c.end, [i.printed for i in c.items]) for c in citations]

@@ -47,3 +47,6 @@ class ParsedArticle:
     markers: list[str]
     reference_list_numbered: bool
     warnings: list[str]
+    citation_style: str = "numbered"  # or "author-year"
+    # author-year marker ("Zhou et al. 2002") -> indexes of the references it can mean
+    author_year: dict[str, list[int]] = field(default_factory=dict)

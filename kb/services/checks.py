@@ -58,6 +58,9 @@ def article_context(article: Article) -> ArticleContext:
         marker_map=dict(article.marker_map or {}),
         reference_count=len(article.reference_list or []),
         reference_list_numbered=article.reference_list_numbered,
+        ambiguous_markers=frozenset(
+            m for entry in article.reference_list or [] for m in entry.get("ambiguous", [])
+        ),
     )
 
 

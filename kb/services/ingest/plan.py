@@ -42,6 +42,8 @@ class ResolvedEntry:
     type_label: str | None
     citekey: str | None
     how: str  # "doi", "pmid", "title", "added", "unresolved"
+    # author-year markers this entry is one of several candidates for (an editor chooses)
+    ambiguous: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -56,7 +58,7 @@ class IngestResult:
     title: str
     claims: list[dict[str, Any]] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
-    mapping: str = "none"  # "numbered", "inferred", "ambiguous", "none"
+    mapping: str = "none"  # "numbered", "author-year", "inferred", "ambiguous", "none"
     links: list[dict[str, Any]] = field(default_factory=list)
     references: list[ResolvedEntry] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
@@ -176,6 +178,14 @@ def marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tup
     markers = parsed.markers
     if not markers:
         return "none", {}
+    if parsed.citation_style == "author-year":
+        # By name and year: a marker naming exactly one entry links it; others stay unlinked.
+        plan = {}
+        for m in markers:
+            found = parsed.author_year.get(m, [])
+            if len(found) == 1 and resolved[found[0]].citekey:
+                plan[m] = (resolved[found[0]].citekey or "", LinkState.confirmed)
+        return "author-year", plan
     if parsed.reference_list_numbered:
         by_number = {r.number: r for r in resolved if r.number is not None}
         plan = {}
@@ -244,6 +254,9 @@ def plan_article(
         result.references.append(
             ResolvedEntry(i, entry.number, entry.text, entry.type_label, key, how)
         )
+    for marker, found in parsed.author_year.items():
+        for i in found if len(found) > 1 else []:
+            result.references[i].ambiguous.append(marker)
     mapping, plan = marker_plan(parsed, result.references)
     result.mapping = mapping
     result.links = [

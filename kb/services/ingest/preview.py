@@ -48,6 +48,7 @@ def preview_article(
         marker_map={m: key for m, (key, _state) in plan.items()},
         reference_count=len(result.references),
         reference_list_numbered=parsed.reference_list_numbered,
+        ambiguous_markers=frozenset(m for r in result.references for m in r.ambiguous),
     )
     counts: Counter[str] = Counter()
     for statement, row in zip(parsed.statements, result.claims, strict=True):
