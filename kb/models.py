@@ -208,7 +208,7 @@ class Citation(SQLModel, table=True):
     reference_id: int = Field(
         sa_column=Column(Integer, ForeignKey("reference.id"), nullable=False, index=True)
     )
-    marker: str | None = Field(default=None, sa_column=Column(String(32)))
+    marker: str | None = Field(default=None, sa_column=Column(String(200)))  # as printed
     stance: str = _s(32, default=Stance.not_assessed.value)
     link_state: str = _s(16, default=LinkState.confirmed.value)
     quote: str | None = _text()

@@ -192,3 +192,23 @@ def test_numbered_real_article_stays_numbered() -> None:
     assert parsed.citation_style == "numbered"
     assert parsed.author_year == {}
     assert all(m.isdigit() for m in parsed.markers)
+
+
+LONG_NAME = """# Screening
+
+Screening from 45 is advised (Centers for Disease Control and Prevention 2021).
+
+## References
+
+Centers for Disease Control and Prevention. (2021). Colorectal cancer screening. Atlanta: CDC.
+"""
+
+
+def test_a_long_corporate_citation_is_stored_as_printed(session: Session) -> None:
+    # A citation's marker was limited to 32 characters: PostgreSQL refused this ingestion.
+    result = ingest_article(
+        session=session, actor=f.user(session, "editor"), text=LONG_NAME, add_missing=True
+    )
+    assert result.mapping == "author-year"
+    (citation,) = session.exec(select(Citation)).all()
+    assert citation.marker == "Centers for Disease Control and Prevention 2021"

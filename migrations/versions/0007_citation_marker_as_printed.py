@@ -1,0 +1,36 @@
+"""citation marker as printed: room for author-year citations
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-30 16:00:00.000000
+
+A citation keeps its in-text marker as printed. Numbered markers ("12") fit in 32 characters;
+author-year ones ("Centers for Disease Control and Prevention 2021") do not, and PostgreSQL
+refused them. 200 characters, as for other printed labels.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("citation") as batch:
+        batch.alter_column(
+            "marker", existing_type=sa.String(32), type_=sa.String(200), existing_nullable=True
+        )
+
+
+def downgrade() -> None:
+    # Markers longer than 32 characters are cut: the old column cannot hold them.
+    op.execute("UPDATE citation SET marker = substr(marker, 1, 32) WHERE length(marker) > 32")
+    with op.batch_alter_table("citation") as batch:
+        batch.alter_column(
+            "marker", existing_type=sa.String(200), type_=sa.String(32), existing_nullable=True
+        )
