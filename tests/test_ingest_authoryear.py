@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from kb.ingest.authornames import fold, same_name
-from kb.ingest.authoryear import EntryNames, find_citations, parse_entry_names, resolve
+from kb.ingest.authoryear import (
+    EntryNames,
+    find_citations,
+    keep_named,
+    parse_entry_names,
+    resolve,
+)
 
 # text -> [(printed item, page)], and whether the citation's words leave the sentence
 FOUND = [
@@ -231,3 +237,21 @@ def test_et_al_needs_three_authors_when_the_list_says_how_many() -> None:
     # Smith 2019 (alone) and Smith & Jones 2019 both fail the strict reading; the looser one
     # finds both, so an editor decides instead of a guess.
     assert resolve(citation.items[0], LIBRARY) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The American Cancer Society (2007) estimates", ["American Cancer Society (2007)"]),
+        ("In Smith et al. (2020) the", ["Smith et al. (2020)"]),
+        ("Following Smith et al. (2020), we", ["Smith et al. (2020)"]),
+        ("England (2009) reported", []),  # the shape of a citation, naming no entry
+        ("Hites (2005) reported", []),  # a name of the list, but not that year
+        ("as WHO (2021) advises", ["WHO (2021)"]),
+        ("the rates (England 2009) fell", ["England 2009"]),  # parenthetical: reported
+    ],
+)
+def test_narrative_citations_are_kept_only_when_they_name_an_entry(
+    text: str, kept: list[str]
+) -> None:
+    assert [c.printed for c in keep_named(find_citations(text), LIBRARY)] == kept

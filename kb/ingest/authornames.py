@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["EntryNames", "fold", "parse_entry_names", "same_name"]
 
@@ -31,6 +32,7 @@ PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
      "das", "ten", "ter", "zu", "y", "d", "l", "st"}
 )  # fmt: skip
+MAX_ENTRY_CHARS = 4000
 _YEAR = r"(?:1[6-9]|20)\d{2}"
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _INITIALS_V = re.compile(rf"[{_UP}]{{1,4}}(?:-[{_UP}])?")  # Vancouver "JA", "J-P"
@@ -55,6 +57,7 @@ class EntryNames:
     abbreviation: str | None = None  # "WHO", when the entry prints it in parentheses
 
 
+@lru_cache(maxsize=8192)  # a list's names are compared with every citation's
 def fold(name: str) -> str:
     """Accent-, case-, apostrophe- and hyphen-folded form of a name: 'O’Brien' -> 'obrien'."""
     text = unicodedata.normalize("NFKD", name.translate(_NON_DECOMPOSING))
@@ -63,6 +66,7 @@ def fold(name: str) -> str:
     return re.sub(r"[\s\-‐‑–]+", " ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def _core(name: str) -> str:
     words = fold(name).split()
     while len(words) > 1 and words[0] in PARTICLES:
@@ -96,7 +100,7 @@ def _year(text: str) -> tuple[int | None, str, int]:
 def _vancouver_head_end(text: str) -> int:
     """The end of 'Adolf B, Chapouton P, Lam CS.': the first '. ' not after an APA initial."""
     for match in re.finditer(r"\.\s+(?=\S)", text):
-        before = text[: match.start()]
+        before = text[max(0, match.start() - 80) : match.start()]  # a name is shorter
         if re.search(rf"(?:^|[\s,.\-])[{_UP}]$", before) and re.search(r",\s*\S+$", before):
             continue  # "Smith, J. A., Jones" (initials of an APA name)
         return match.start()
@@ -132,6 +136,8 @@ def _split_authors(head: str) -> tuple[list[str], bool] | None:
 def parse_entry_names(text: str) -> EntryNames:
     """An unnumbered reference entry's authors (or organisation), year and suffix."""
     flat = re.sub(r"\s+", " ", text).strip()
+    if len(flat) > MAX_ENTRY_CHARS:
+        return EntryNames((), None)  # not a reference entry; reading it would only cost time
     year, suffix, head_end = _year(flat)
     head = flat[:head_end].strip(" .,")
     split = _split_authors(head) if head else None

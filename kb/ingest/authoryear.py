@@ -29,6 +29,7 @@ from kb.ingest.authornames import EntryNames, fold, parse_entry_names, same_name
 __all__ = [
     "Citation",
     "CitedItem",
+    "keep_named",
     "citation_warnings",
     "cites_author_year",
     "EntryNames",
@@ -51,11 +52,13 @@ _ITEM = re.compile(
     r"(?=\s*(?:[,;]|$))"
 )
 _PAREN = re.compile(r"\(([^()]{4,600})\)")
-_NARRATIVE = re.compile(
-    rf"(?<![\w'’-])(?P<names>{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?|"
+_NARRATIVE = re.compile(  # a run of capitalised words before the surname: an organisation
+    rf"(?<![\w'’-])(?P<names>(?:{_CAPWORD}\s+(?:(?:of|for|and|the|on|&)\s+){{0,2}}){{0,6}}{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?|"
     r"\s+and\s+(?:co-?workers|colleagues))?)"
     rf"\s*\((?P<years>{_YEARS})(?P<loc>{_LOCATOR})?\)"
 )
+_YEAR_PAREN = re.compile(rf"\((?=\s*{_YEAR})")
+_NAMES_WINDOW = 200  # longer than any run of names _NARRATIVE takes before the year
 _PREFIX = re.compile(
     r"(?:(?:see(?:\s+also)?|e\.\s?g\.|i\.\s?e\.|cf\.?|compare|reviewed\s+(?:in|by)|"
     r"for\s+(?:a\s+)?reviews?,?\s+see|as\s+reviewed\s+by|as\s+in|but\s+see|after|from|"
@@ -201,23 +204,73 @@ def find_citations(text: str) -> list[Citation]:
             start, end = (paren.start(), paren.end()) if whole else (paren.end(), paren.end())
             found.append(Citation(start, end, inner.strip(), tuple(items)))
     taken = [(c.start, c.end) for c in found if c.start < c.end]
-    for match in _NARRATIVE.finditer(text):
-        if any(s <= match.start("years") < e for s, e in taken) or not _valid_names(
-            match.group("names")
-        ):
+    for match in _narratives(text):
+        if any(s <= match.start("years") < e for s, e in taken):
             continue
-        if _sentence_start_word(text, match):
+        # "The American Cancer Society (2007)", "In Smith et al. (2020)": sentence words go.
+        names = match.group("names")
+        words = names.split()
+        skip = 0
+        while skip < len(words) - 1 and words[skip].lower().strip(".") in NOT_NAMES:
+            skip += 1
+        names = " ".join(words[skip:])
+        if words[skip].lower().strip(".") in NOT_NAMES or not _valid_names(names):
             continue
-        items = _items(match.group("names"), match.group("years"), match.group("loc"))
-        found.append(Citation(match.end(), match.end(), match.group(0), tuple(items), True))
+        start = match.start("names") + match.group("names").index(words[skip])
+        items = _items(names, match.group("years"), match.group("loc"))
+        printed = text[start : match.end()]
+        found.append(Citation(match.end(), match.end(), printed, tuple(items), True))
     found.sort(key=lambda c: (c.end, c.start))
     return found
 
 
-def _sentence_start_word(text: str, match: re.Match[str]) -> bool:
-    """'In (2007)' or 'Recently (2019)': a capitalised common word, not a name."""
-    first = match.group("names").split()[0].lower().strip(".")
-    return first in NOT_NAMES
+def _narratives(text: str) -> list[re.Match[str]]:
+    """The narrative matches, looked for only before a "(" that opens with a year: matching
+    the names pattern at every capital of a long text cost more than all the rest."""
+    found = []
+    for paren in _YEAR_PAREN.finditer(text):
+        lo = max(0, paren.start() - _NAMES_WINDOW)
+        for match in _NARRATIVE.finditer(text, lo, paren.end() + _NAMES_WINDOW):
+            if match.start("years") > paren.start() >= match.start():
+                found.append(match)
+                break
+    return found
+
+
+def keep_named(citations: Sequence[Citation], entries: Sequence[EntryNames]) -> list[Citation]:
+    """The citations of a block worth reporting against these entries.
+
+    A parenthetical citation is kept as found. A narrative one only has the shape of a name
+    before a year ("England (2009)", "Following Smith (2020)"): it is kept when its names, or
+    the words they end with ("Smith"), name at least one entry, and dropped otherwise.
+    """
+    kept: list[Citation] = []
+    for citation in citations:
+        if not citation.narrative:
+            kept.append(citation)
+            continue
+        names = citation.items[0].names
+        words = names.split()
+        for start in range(len(words)):
+            if start and words[start - 1].lower() in _CONNECTORS - {"al", "al."}:
+                continue
+            shorter = " ".join(words[start:])
+            if words[start].lower() in _CONNECTORS or not _valid_names(shorter):
+                continue
+            items = tuple(_renamed(i, names, shorter) for i in citation.items)
+            if all(resolve(i, entries) for i in items):
+                cut = citation.printed.index(shorter) if shorter in citation.printed else 0
+                kept.append(
+                    Citation(citation.start, citation.end, citation.printed[cut:], items, True)
+                )
+                break
+    return kept
+
+
+def _renamed(item: CitedItem, old: str, new: str) -> CitedItem:
+    return CitedItem(
+        new, item.year, item.suffix, item.page, new + item.printed[len(old) :], item.undated
+    )
 
 
 def _person_names(names: str) -> tuple[list[str], bool]:
@@ -232,7 +285,9 @@ def resolve(item: CitedItem, entries: Sequence[EntryNames]) -> list[int]:
     """Indexes of the entries the item can mean: exactly one resolves it; several are
     ambiguous; none leaves it unresolved. Strict reading first (author count, suffix), then a
     looser one (first author and year) only when the strict one finds nothing."""
-    dated = [i for i, e in enumerate(entries) if _same_year(item, e, strict=True)]
+    dated = [
+        i for i, e in enumerate(entries) if e.year == item.year and _same_year(item, e, strict=True)
+    ]
     org = [i for i in dated if _organisation_matches(item.names, entries[i])]
     if org:
         return org
@@ -284,16 +339,19 @@ def resolve_all(
     citations: Sequence[Citation], entries: Sequence[EntryNames]
 ) -> dict[str, list[int]]:
     """Printed item (marker) -> candidate entry indexes, for every item of the citations."""
-    return {item.printed: resolve(item, entries) for c in citations for item in c.items}
+    found: dict[str, list[int]] = {}
+    for citation in citations:
+        for item in citation.items:
+            if item.printed not in found:  # the same printed item reads the same everywhere
+                found[item.printed] = resolve(item, entries)
+    return found
 
 
-def cites_author_year(
-    cited: Sequence[Sequence[Citation]], entries: Sequence[EntryNames], numbered: int
-) -> bool:
+def cites_author_year(found: dict[str, list[int]], numbered: int) -> bool:
     """Whether an article cites author-year: it prints more author-year citations that name
-    exactly one entry than numbered markers (a list numbered only by its rendering, as PMC's
-    plain text of an author-year article, still cites by name)."""
-    found = resolve_all([c for cs in cited for c in cs], entries)
+    exactly one entry (found: resolve_all's answer) than numbered markers. A list numbered
+    only by its rendering, as PMC's plain text of an author-year article, still cites by
+    name."""
     return sum(1 for indexes in found.values() if len(indexes) == 1) > numbered
 
 

@@ -32,6 +32,7 @@ from kb.ingest.authoryear import (
     citation_warnings,
     cites_author_year,
     find_citations,
+    keep_named,
     parse_entry_names,
     resolve_all,
 )
@@ -72,7 +73,8 @@ def parse_article(
     title_text, blocks = _take_title(blocks, title, markdown)
     ref_warnings: list[str] = []
     references = _references(ref_lines, ref_warnings)
-    cited = _author_year_citations(blocks, references, allow_parens)
+    author_year_read = _author_year_citations(blocks, references, allow_parens)
+    cited, author_year = author_year_read or (None, {})
     statements, sections = _statements(blocks, markdown, allow_parens, warnings, cited)
     if not statements:
         raise ImportProblem(
@@ -86,10 +88,7 @@ def parse_article(
     warnings.extend(ref_warnings)
     numbered = any(r.number is not None for r in references)
     markers = list(dict.fromkeys(m for s in statements for m in s.markers))
-    author_year: dict[str, list[int]] = {}
     if cited is not None:
-        names = [parse_entry_names(r.text) for r in references]
-        author_year = resolve_all([c for cs in cited.values() for c in cs], names)
         warnings.extend(
             citation_warnings([(s.line, m) for s in statements for m in s.markers], author_year)
         )
@@ -371,15 +370,25 @@ def _reference_warnings(
 
 def _author_year_citations(
     blocks: list[Block], references: list[RefEntry], allow_parens: bool
-) -> dict[int, list[Citation]] | None:
-    """Block index -> its author-year citations, when the article cites that way."""
+) -> tuple[dict[int, list[Citation]], dict[str, list[int]]] | None:
+    """(block index -> its author-year citations, marker -> candidate entries), when the
+    article cites that way; None when it does not."""
     texts = {i: b.text for i, b in enumerate(blocks) if b.kind != "heading"}
     cited = {i: c for i, t in texts.items() if (c := find_citations(t))} if references else {}
     if not cited:
         return None
-    numbered = sum(len(find_groups(t, allow_parens=allow_parens)) for t in texts.values())
+    # At most this many could link: counting numbered markers stops there, and a numbered
+    # article with a stray "England (2009)" is not read further.
+    most = sum(len(c.items) for cs in cited.values() for c in cs)
+    numbered = 0
+    for text in texts.values():
+        numbered += len(find_groups(text, allow_parens=allow_parens))
+        if numbered >= most:
+            return None
     entries = [parse_entry_names(r.text) for r in references]
-    return cited if cites_author_year(list(cited.values()), entries, numbered) else None
+    cited = {i: kept for i, cs in cited.items() if (kept := keep_named(cs, entries))}
+    found = resolve_all([c for cs in cited.values() for c in cs], entries)
+    return (cited, found) if cites_author_year(found, numbered) else None
 
 
 def _as_groups(citations: list[Citation]) -> list[MarkerGroup]:
