@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from kb.ingest import parse_article
 from kb.models import Article, Citation, Claim, Flag, Reference
+from kb.services.articles import set_marker_mapping
 from kb.services.ingest import ingest_article, preview_article
 from tests import factories as f
 from tests.conftest import SHARED, require_shared
@@ -82,6 +83,19 @@ def test_author_year_article_links_by_name_and_year(sqlite_session: Session) -> 
     assert not {k for p, k in flags if p in (1, 2, 5) and "citation" in k}
     assert any("'Nobody 2004' matches no entry" in w for w in result.warnings)
     assert any("'Zhou et al. 2002' could be reference entries 4, 5" in w for w in result.warnings)
+
+
+def test_editor_maps_an_ambiguous_author_year_citation(sqlite_session: Session) -> None:
+    s = sqlite_session
+    editor = f.user(s, "editor")
+    result = ingest_article(session=s, actor=editor, text=ARTICLE, add_missing=True)
+    second_zhou = result.references[4].citekey or ""
+    report = set_marker_mapping(
+        session=s, actor=editor, slug=result.slug, mapping={"Zhou et al. 2002": second_zhou}
+    )
+    assert report["resolved"] == {"ambiguous citation mapping": 1}
+    article = s.exec(select(Article)).one()
+    assert ("Zhou et al. 2002", 4) in _links(s, article)[3]
 
 
 def _flag_rows(s: Session) -> list[tuple[Flag, Claim]]:
