@@ -52,9 +52,10 @@ _ITEM = re.compile(
     r"(?=\s*(?:[,;]|$))"
 )
 _PAREN = re.compile(r"\(([^()]{4,600})\)")
+_BRACKET = re.compile(r"\[([^\[\]()]{4,600})\]")
 _NARRATIVE = re.compile(  # a run of capitalised words before the surname: an organisation
     rf"(?<![\w'’-])(?P<names>(?:{_CAPWORD}\s+(?:(?:of|for|and|the|on|&)\s+){{0,2}}){{0,6}}{_SURNAME}(?:\s+(?:and|&)\s+{_SURNAME}|\s+et\.?\s*al\.?|"
-    r"\s+and\s+(?:co-?workers|colleagues))?)"
+    r"\s+and\s+(?:co-?workers|colleagues))?)(?:['’]s)?"
     rf"\s*\((?P<years>{_YEARS})(?P<loc>{_LOCATOR})?\)"
 )
 _YEAR_PAREN = re.compile(rf"\((?=\s*{_YEAR})")
@@ -158,7 +159,7 @@ def _years(text: str) -> list[tuple[int | None, str, str]]:
 
 
 def _items(names: str, years: str, loc: str | None) -> list[CitedItem]:
-    names = re.sub(r"\s+", " ", names.strip().rstrip(","))
+    names = re.sub(r"['’]s$", "", re.sub(r"\s+", " ", names.strip().rstrip(",")))  # "Smith's"
     page = re.sub(r"^[\s,:]+", "", loc).strip() if loc else None
     items = []
     for year, suffix, undated in _years(years):
@@ -167,42 +168,50 @@ def _items(names: str, years: str, loc: str | None) -> list[CitedItem]:
     return items
 
 
-def _segment_items(segment: str) -> list[CitedItem] | None:
-    """The items of one ';'-part of a parenthesis, or None when it is not all citations."""
+def _segment_items(segment: str) -> tuple[list[CitedItem], bool]:
+    """The items one ';'-part of a parenthesis starts with, and whether they are all of it
+    ("Smith 2020, Table 2" cites Smith 2020 and says something more)."""
     prefix = _PREFIX.match(segment)
     pos = prefix.end() if prefix else 0
     items: list[CitedItem] = []
     while True:
         match = _ITEM.match(segment, pos)
         if not match or not _valid_names(match.group("names")):
-            return None
+            return items, False
         items.extend(_items(match.group("names"), match.group("years"), match.group("loc")))
         rest = re.match(r"\s*,\s*|\s*$", segment[match.end() :])
         if rest is None:
-            return None
+            return items, False
         pos = match.end() + rest.end()
         if pos >= len(segment):
-            return items
+            return items, True
+
+
+def _enclosed(match: re.Match[str]) -> list[Citation]:
+    """The citation a parenthesis (or bracket) holds, if it holds one."""
+    inner = match.group(1)
+    if not re.search(r"\d{4}[a-z]?\b|n\.\s?d\.|in\s+press|forthcoming", inner):
+        return []
+    items: list[CitedItem] = []
+    whole = True
+    for segment in re.split(r"\s*;\s*", inner.strip()):
+        got, all_of_it = _segment_items(segment)
+        items.extend(got)
+        whole = whole and all_of_it
+    if not items:
+        return []
+    start, end = (match.start(), match.end()) if whole else (match.end(), match.end())
+    return [Citation(start, end, inner.strip(), tuple(items))]
 
 
 def find_citations(text: str) -> list[Citation]:
     """The author-year citations printed in one block of text, in printed order."""
     found: list[Citation] = []
     for paren in _PAREN.finditer(text):
-        inner = paren.group(1)
-        if not re.search(r"\d{4}[a-z]?\b|n\.\s?d\.|in\s+press|forthcoming", inner):
-            continue
-        items: list[CitedItem] = []
-        whole = True
-        for segment in re.split(r"\s*;\s*", inner.strip()):
-            got = _segment_items(segment) if segment else None
-            if got is None:
-                whole = False
-            else:
-                items.extend(got)
-        if items:
-            start, end = (paren.start(), paren.end()) if whole else (paren.end(), paren.end())
-            found.append(Citation(start, end, inner.strip(), tuple(items)))
+        found.extend(_enclosed(paren))
+    for bracket in _BRACKET.finditer(text):  # "[Smith et al., 2020]"; a "(...)" inside wins
+        if not any(bracket.start() < c.end <= bracket.end() for c in found):
+            found.extend(_enclosed(bracket))
     taken = [(c.start, c.end) for c in found if c.start < c.end]
     for match in _narratives(text):
         if any(s <= match.start("years") < e for s, e in taken):
