@@ -3,7 +3,11 @@ names and years, and resolution to entries (one, ambiguous, none). Fixtures are 
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb.ingest.authornames import fold, same_name
 from kb.ingest.authoryear import (
@@ -265,3 +269,28 @@ def test_narrative_citations_are_kept_only_when_they_name_an_entry(
     text: str, kept: list[str]
 ) -> None:
     assert [c.printed for c in keep_named(find_citations(text), LIBRARY)] == kept
+
+
+_TOKENS = st.sampled_from(
+    ["(", ")", "[", "]", ";", ",", " ", ". ", "Smith", "van der", "Berg", "O'Brien", "et al.",
+     "et al", "and", "&", "2020", "2019a", "b", "n.d.", "in press", "p. 12", ": 4", "see",
+     "Table 2", "January", "WHO", "American Cancer Society", "n = 2020", "95% CI", "-", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TOKENS, max_size=60).map("".join))
+def test_any_text_gives_ordered_citations_that_resolve_to_real_indexes(text: str) -> None:
+    citations = find_citations(text)
+    stripped = [(c.start, c.end) for c in citations if c.start < c.end]
+    assert stripped == sorted(stripped)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(stripped))
+    for citation in citations:
+        assert 0 <= citation.start <= citation.end <= len(text)
+        assert citation.items and citation.printed in text
+        for item in citation.items:
+            assert item.names and item.printed.startswith(item.names)
+            assert set(resolve(item, LIBRARY)) <= set(range(len(LIBRARY)))
+    kept = keep_named(citations, LIBRARY)  # a subset, at the same places
+    assert {(c.start, c.end) for c in kept} <= {(c.start, c.end) for c in citations}
+    parse_entry_names(text)  # reads any text without raising
