@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
+from kb.checks import ambiguous, dangling
+from kb.checks.context import ArticleContext, ClaimContext
+from kb.enums import FlagKind
 from kb.ingest import parse_article
 from kb.models import Article, Citation, Claim, Flag, Reference
 from kb.services.articles import set_marker_mapping
@@ -226,3 +230,18 @@ def test_a_long_corporate_citation_is_stored_as_printed(session: Session) -> Non
     assert result.mapping == "author-year"
     (citation,) = session.exec(select(Citation)).all()
     assert citation.marker == "Centers for Disease Control and Prevention 2021"
+
+
+def test_the_ambiguity_flag_says_which_citation_could_name_several_entries() -> None:
+    article = ArticleContext(
+        reference_count=5, reference_list_numbered=True, ambiguous_markers=frozenset({"Zhou 2002"})
+    )
+    ctx = ClaimContext(text="Two trials disagreed.", kind="finding", markers=("Zhou 2002",))
+    assert ambiguous.check(replace(ctx, article=article)) == {
+        "ambiguous": (
+            FlagKind.ambiguous_mapping,
+            "Citation(s) Zhou 2002 could name more than one entry of the article's reference "
+            "list; an editor must set the mapping.",
+        )
+    }
+    assert dangling.check(replace(ctx, article=article)) == {}
