@@ -209,6 +209,9 @@ LIBRARY = [
     EntryNames(("Kim",), 2015),  # 13 (the same name and year printed twice)
     EntryNames(("Hites",), 2004),  # 14
     EntryNames(("Park",), None),  # 15 (undated)
+    EntryNames(("Ray",), 2016),  # 16 (a list that prints no suffix)
+    EntryNames(("Ray", "Kim"), 2017),  # 17
+    EntryNames(("Ray", "Kim"), 2017),  # 18
 ]
 
 
@@ -235,6 +238,9 @@ LIBRARY = [
         ("(Nobody 2004)", []),
         ("(Park n.d.)", [15]),
         ("(Smith 2020)", [0]),  # looser reading: the only Smith 2020 entry
+        ("(Lee 2018)", [3, 4]),  # no suffix: either of Lee 2018a and Lee 2018b
+        ("(Ray 2016a)", [16]),  # a suffix the list does not print: the only Ray 2016
+        ("(Ray and Kim 2017b)", [17, 18]),  # ... but two of them stay ambiguous
     ],
 )
 def test_cited_items_resolve_to_entries(citation: str, indexes: list[int]) -> None:

@@ -320,8 +320,9 @@ def _same_year(item: CitedItem, entry: EntryNames, *, strict: bool) -> bool:
         return False
     if strict:
         return item.suffix == entry.suffix
-    # A list that prints no suffixes: "2018a" can still be the only 2018 entry of that author.
-    return not entry.suffix
+    # A list that prints no suffixes: "2018a" can still be the only 2018 entry of that author;
+    # a citation without one ("Lee 2018") could be any of "Lee 2018a" and "Lee 2018b".
+    return not entry.suffix or not item.suffix
 
 
 def _organisation_matches(names: str, entry: EntryNames) -> bool:
