@@ -245,3 +245,47 @@ def test_the_ambiguity_flag_says_which_citation_could_name_several_entries() -> 
         )
     }
     assert dangling.check(replace(ctx, article=article)) == {}
+
+
+HARVARD = """Hormones and colon cancer
+
+Reproductive factors have been linked to a lower risk of colon cancer in women (McMichael and \
+Potter, 1980; Bayerdorffer et al, 1995). Colorectal cancer is the third most common cancer in \
+women (American Cancer Society, 2007). McMichael and Potter (1980) proposed that bile acids \
+explain the link. Serum bile acids were higher in one study (Bayerdörffer et al., 1995, p. 3).
+
+References
+
+American Cancer Society, 2007. Cancer facts and figures. Atlanta: American Cancer Society.
+Bayerdörffer, E., Mannes, G.A., Richter, W.O., et al., 1995. Increased serum deoxycholic acid \
+levels in men with colorectal adenomas. Gastroenterology, 104, pp.145-151.
+McMichael, A.J. and Potter, J.D., 1980. Reproduction, endogenous and exogenous sex hormones, \
+and colon cancer. Journal of the National Cancer Institute, 65, pp.1201-1207.
+"""
+
+
+def test_harvard_list_one_entry_a_line_after_a_blank_line() -> None:
+    # The blank line after "References" made the three entries one.
+    parsed = parse_article(HARVARD)
+    assert [r.text[:20] for r in parsed.references] == [
+        "American Cancer Soci",
+        "Bayerdörffer, E., Ma",
+        "McMichael, A.J. and ",
+    ]
+    assert parsed.citation_style == "author-year"
+    assert [(s.markers, s.text) for s in parsed.statements] == [
+        (["McMichael and Potter 1980", "Bayerdorffer et al 1995"],
+         "Reproductive factors have been linked to a lower risk of colon cancer in women."),
+        (["American Cancer Society 2007"],
+         "Colorectal cancer is the third most common cancer in women."),
+        (["McMichael and Potter 1980"],
+         "McMichael and Potter (1980) proposed that bile acids explain the link."),
+        (["Bayerdörffer et al. 1995"], "Serum bile acids were higher in one study."),
+    ]  # fmt: skip
+    assert parsed.author_year == {
+        "McMichael and Potter 1980": [2],
+        "Bayerdorffer et al 1995": [1],
+        "American Cancer Society 2007": [0],
+        "Bayerdörffer et al. 1995": [1],
+    }
+    assert parsed.warnings == []

@@ -88,7 +88,9 @@ def split_entries(lines: list[tuple[int, str]]) -> list[RawEntry]:
         return _split_labelled(content)
     if any(_BULLET.match(t) for _, t in content):
         return _split_at(content, lambda t: bool(_BULLET.match(t)))
-    if len(content) < len([t for _, t in lines]):  # blank lines separate entries
+    first = next(i for i, (_, t) in enumerate(lines) if t.strip())
+    last = max(i for i, (_, t) in enumerate(lines) if t.strip())
+    if len(content) < last - first + 1:  # blank lines between them separate entries
         return _split_paragraphs(lines)
     return [RawEntry(n, [t.strip()]) for n, t in content]
 
