@@ -289,3 +289,20 @@ def test_harvard_list_one_entry_a_line_after_a_blank_line() -> None:
         "Bayerdörffer et al. 1995": [1],
     }
     assert parsed.warnings == []
+
+
+def test_a_numbered_article_naming_one_study_stays_numbered() -> None:
+    text = """# Falls
+
+Vitamin D lowered falls [1]. A cohort found the same [2], as did Smith (2019) [2].
+Trials disagree (Smith & Jones 2019).
+
+## References
+
+1. Smith JA, Jones B, Lee C. Vitamin D and falls. J Ageing 2020;1:3-4.
+2. Smith JA, Jones B. Vitamin D and fractures. Bone J 2019;5:6-7.
+"""
+    parsed = parse_article(text)
+    assert parsed.citation_style == "numbered"
+    assert parsed.markers == ["1", "2"]
+    assert parsed.author_year == {}
