@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.ingest.authornames import fold, same_name
+from kb.ingest.authornames import fold, read_author_year_layout, same_name
 from kb.ingest.authoryear import (
     EntryNames,
     find_citations,
@@ -300,3 +300,39 @@ def test_any_text_gives_ordered_citations_that_resolve_to_real_indexes(text: str
     kept = keep_named(citations, LIBRARY)  # a subset, at the same places
     assert {(c.start, c.end) for c in kept} <= {(c.start, c.end) for c in citations}
     parse_entry_names(text)  # reads any text without raising
+
+
+LAYOUTS = [
+    ("Smith, J. A., & Jones, B. (2019a). Title of it. Journal of Ageing, 1(2), 3-4.",
+     (("Smith, J. A.", "Jones, B."), 2019, "Title of it", "Journal of Ageing")),
+    ("McMichael, A.J. and Potter, J.D., 1980. Reproduction and colon cancer. Journal of the "
+     "National Cancer Institute, 65, pp.1201-1207.",
+     (("McMichael, A.J.", "Potter, J.D."), 1980, "Reproduction and colon cancer",
+      "Journal of the National Cancer Institute")),
+    ("Smith J, Jones B, 2019. A title. J Things 3:4.",
+     (("Smith J", "Jones B"), 2019, "A title", "J Things")),
+    ("Bayerdörffer, E., Mannes, G.A., Richter, W.O., et al., 1995. Increased bile acids. "
+     "Gastroenterology, 104, pp.145-151.",
+     (("Bayerdörffer, E.", "Mannes, G.A.", "Richter, W.O."), 1995, "Increased bile acids",
+      "Gastroenterology")),
+    ("World Health Organization (WHO). (2021). Falls prevention in older age. Geneva: WHO.",
+     (("World Health Organization (WHO)",), 2021, "Falls prevention in older age", None)),
+    ("American Cancer Society, 2007. Cancer facts and figures. Atlanta: American Cancer Society.",
+     (("American Cancer Society",), 2007, "Cancer facts and figures", None)),
+    # Vancouver and the answer-page layout are read elsewhere: the year follows the journal.
+    ("Adolf B, Chapouton P, Lam CS. Conserved features (2006). Dev Biol 2006;295:278-293.", None),
+    ("Costantini A, Buchser E. Spinal cord stimulation. Neuromodulation. 2010;13(4):275-279.",
+     None),
+    ("Smith J, Jones B. Trial results, 2019. Lancet 3:4.", None),
+    ("Treatment of Central Spinal Canal Stenosis. Praxis Medical Insights, 2025. Guideline",
+     None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), LAYOUTS)
+def test_apa_and_harvard_entries_are_read_whole(
+    text: str, expected: tuple[tuple[str, ...], int, str, str | None] | None
+) -> None:
+    layout = read_author_year_layout(text)
+    got = None if layout is None else (layout.authors, layout.year, layout.title, layout.journal)
+    assert got == expected

@@ -306,3 +306,20 @@ Trials disagree (Smith & Jones 2019).
     assert parsed.citation_style == "numbered"
     assert parsed.markers == ["1", "2"]
     assert parsed.author_year == {}
+
+
+def test_harvard_entries_added_to_the_library_carry_their_authors_and_titles(
+    sqlite_session: Session,
+) -> None:
+    s = sqlite_session
+    ingest_article(session=s, actor=f.user(s, "editor"), text=HARVARD, add_missing=True)
+    rows = s.exec(select(Reference).order_by(col(Reference.year))).all()
+    assert [(r.authors, r.title, r.journal, r.year) for r in rows] == [
+        (["McMichael, A.J.", "Potter, J.D."],
+         "Reproduction, endogenous and exogenous sex hormones, and colon cancer",
+         "Journal of the National Cancer Institute", 1980),
+        (["Bayerdörffer, E.", "Mannes, G.A.", "Richter, W.O."],
+         "Increased serum deoxycholic acid levels in men with colorectal adenomas",
+         "Gastroenterology", 1995),
+        (["American Cancer Society"], "Cancer facts and figures", None, 2007),
+    ]  # fmt: skip

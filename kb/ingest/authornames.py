@@ -22,7 +22,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["EntryNames", "fold", "parse_entry_names", "same_name"]
+__all__ = [
+    "AuthorYearLayout",
+    "EntryNames",
+    "fold",
+    "parse_entry_names",
+    "read_author_year_layout",
+    "same_name",
+]
 
 _NON_DECOMPOSING = str.maketrans(
     {"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ß": "ss", "ł": "l",
@@ -151,3 +158,65 @@ def parse_entry_names(text: str) -> EntryNames:
         if found:
             organisation, abbreviation = found.group("name").strip(" ,"), found.group("abbr")
     return EntryNames((), year, suffix, False, organisation or None, abbreviation)
+
+
+@dataclass(frozen=True)
+class AuthorYearLayout:
+    """An APA or Harvard entry read whole: authors as printed, year, title, journal."""
+
+    authors: tuple[str, ...]  # "Smith, J. A.", or the organisation
+    year: int
+    title: str | None
+    journal: str | None
+
+
+_NAME_WORD = re.compile(rf"(?:[{_UP}][\w'’\-]*|(?:van|von|der|den|de|del|la|le|da|di|du))")
+
+
+def read_author_year_layout(text: str) -> AuthorYearLayout | None:
+    """ "Smith, J. A., & Jones, B. (2019). Title. Journal, 1(2), 3-4." or "McMichael, A.J. and
+    Potter, J.D., 1980. Title. Journal, 65, pp.1-7.": the year follows the author list, not
+    the journal as in Vancouver. None when the entry is not laid out so."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    if len(flat) > MAX_ENTRY_CHARS:
+        return None
+    match = next((m for p in (_PAREN_YEAR, _HARVARD_YEAR) if (m := p.search(flat))), None)
+    if match is None or match.start() > 400:
+        return None
+    head = flat[: match.start()].strip(" ,")
+    authors = _printed_authors(head)
+    if not authors:
+        return None
+    rest = re.sub(r"^[\s.,:]+", "", flat[match.end() :])
+    pieces = [p.strip(" .") for p in re.split(r"(?<=[.?!])\s+(?=[A-Z0-9\[(“\"'])", rest)]
+    pieces = [p for p in pieces if p]
+    title = pieces[0] if pieces else None
+    journal = None
+    if len(pieces) > 1:  # "Journal, 1(2), 3-4", "Journal, 65, pp.1-7", "J Things 3:4"
+        journal = re.split(r",\s*(?=\d|\(|pp?\.|vol)|\s+(?=\d)", pieces[1])[0].strip()
+    if journal and re.match(r"[^,:]{2,40}:\s", journal):
+        journal = None  # "Geneva: WHO", "Atlanta: American Cancer Society": a publisher
+    return AuthorYearLayout(tuple(authors), int(match.group("year")), title, journal or None)
+
+
+def _printed_authors(head: str) -> list[str]:
+    """'Smith, J. A., & Jones, B.' -> ['Smith, J. A.', 'Jones, B.']; an organisation alone."""
+    bare = re.sub(r",?\s*\bet\.?\s*al\b\.?", "", head, flags=re.IGNORECASE).strip(" ,")
+    if bare.endswith(".") and not re.search(rf"(?:^|[\s,.\-])[{_UP}]\.$", bare):
+        bare = bare[:-1]  # "Society." but not the initial of "Jones, B."
+    parts = [p for p in re.split(r"\s*,\s*(?:&\s*|and\s+)?|\s+(?:and|&)\s+", bare) if p]
+    names: list[str] = []
+    for part in parts:
+        if (_INITIALS_APA.fullmatch(part + " ") or _INITIALS_V.fullmatch(part)) and names:
+            names[-1] = f"{names[-1]}, {part}"
+            continue
+        words = part.split()
+        if not words or len(words) > 6 or not all(_NAME_WORD.fullmatch(w) for w in words[:-1]):
+            return []
+        names.append(part)
+    people = [n for n in names if "," in n or _INITIALS_V.fullmatch(n.split()[-1])]
+    if people and len(people) != len(names):
+        return []  # a name without initials among people: not an author list
+    if not people and (len(names) != 1 or len(names[0].split()) > 8):
+        return []
+    return names

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kb.ingest.authornames import read_author_year_layout
 from kb.ingest.records import RefEntry
 
 REFERENCE_HEADING = re.compile(
@@ -190,6 +191,11 @@ def parse_reference_entry(
     if pmid:
         entry.pmid = pmid.group(1)
     if len(lines) >= 2 and _read_layout(entry, [_strip_ids(ln) for ln in lines]):
+        return entry
+    harvard = read_author_year_layout(_strip_ids(flat))  # the year after the authors
+    if harvard is not None:
+        entry.authors, entry.year = list(harvard.authors), harvard.year
+        entry.title, entry.journal = harvard.title, harvard.journal
         return entry
     _read_vancouver(entry, _strip_ids(flat))
     return entry
