@@ -15,10 +15,11 @@ from kb.checks.context import ArticleContext, ClaimContext
 from kb.enums import FlagKind
 from kb.ingest import parse_article
 from kb.models import Article, Citation, Claim, Flag, Reference
+from kb.services import references
 from kb.services.articles import set_marker_mapping
 from kb.services.ingest import ingest_article, preview_article
 from tests import factories as f
-from tests.conftest import SHARED, require_shared
+from tests.conftest import REPO, SHARED, require_shared
 
 REAL = SHARED / "realdata" / "articles"
 
@@ -323,3 +324,28 @@ def test_harvard_entries_added_to_the_library_carry_their_authors_and_titles(
          "Gastroenterology", 1995),
         (["American Cancer Society"], "Cancer facts and figures", None, 2007),
     ]  # fmt: skip
+
+
+LIBRARY_ARTICLE = """# Stenosis
+
+Stimulation relieved pain for over two years (Costantini et al., 2010).
+
+## References
+
+Costantini, A., Buchser, E., & Van Buyten, J. P. (2010). Spinal cord stimulation for the \
+treatment of chronic pain in patients with lumbar spinal stenosis. Neuromodulation, 13(4), 275-279.
+"""
+
+
+def test_an_apa_entry_finds_the_library_reference_by_its_title(sqlite_session: Session) -> None:
+    s = sqlite_session
+    library = (REPO / "data" / "references.bib").read_bytes()
+    references.import_bib(session=s, actor=None, data=library)
+    before = len(s.exec(select(Reference)).all())
+    result = ingest_article(session=s, actor=f.user(s, "editor"), text=LIBRARY_ARTICLE)
+    (entry,) = result.references
+    assert entry.how == "title" and entry.citekey is not None
+    assert result.links == [
+        {"marker": "Costantini et al. 2010", "citekey": entry.citekey, "state": "confirmed"}
+    ]
+    assert len(s.exec(select(Reference)).all()) == before
