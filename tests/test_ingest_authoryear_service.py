@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+import pytest
 from sqlmodel import Session, col, select
 
 from kb.checks import ambiguous, dangling
@@ -337,12 +338,19 @@ treatment of chronic pain in patients with lumbar spinal stenosis. Neuromodulati
 """
 
 
-def test_an_apa_entry_finds_the_library_reference_by_its_title(sqlite_session: Session) -> None:
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_an_apa_entry_finds_the_library_reference_by_its_title(
+    sqlite_session: Session, wrapped: bool
+) -> None:
     s = sqlite_session
+    text = LIBRARY_ARTICLE
+    if wrapped:  # hard-wrapped, as text copied from a PDF is
+        text = text.replace("for the treatment", "for the\ntreatment").replace("(4), 2", "(4),\n2")
+        assert text.count("\n") == LIBRARY_ARTICLE.count("\n") + 2
     library = (REPO / "data" / "references.bib").read_bytes()
     references.import_bib(session=s, actor=None, data=library)
     before = len(s.exec(select(Reference)).all())
-    result = ingest_article(session=s, actor=f.user(s, "editor"), text=LIBRARY_ARTICLE)
+    result = ingest_article(session=s, actor=f.user(s, "editor"), text=text)
     (entry,) = result.references
     assert entry.how == "title" and entry.citekey is not None
     assert result.links == [

@@ -34,6 +34,11 @@ TYPE_LABELS = frozenset(
 )  # fmt: skip
 MAX_ENTRY_CHARS = 4000
 NUMBERED_ENTRY = re.compile(r"\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+(?=\S)")
+# A line that goes on with the entry above it: it starts with a lower-case word that is not a
+# name's particle ("treatment of chronic pain ...") or with a number ("275-279.").
+_CONTINUES = re.compile(
+    r"\s*(?:\d|(?!(?:van|von|de|der|den|del|della|di|da|du|la|le|ten|ter)\s+[A-Z])[a-z])"
+)
 _BULLET = re.compile(r"\s*[-*+•·▪●◦‣–—]\s+")
 _DOI = re.compile(
     r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE
@@ -93,6 +98,8 @@ def split_entries(lines: list[tuple[int, str]]) -> list[RawEntry]:
     last = max(i for i, (_, t) in enumerate(lines) if t.strip())
     if len(content) < last - first + 1:  # blank lines between them separate entries
         return _split_paragraphs(lines)
+    if any(_CONTINUES.match(t) for _, t in content[1:]):  # entries wrapped over lines
+        return _split_at(content, lambda t: not _CONTINUES.match(t))
     return [RawEntry(n, [t.strip()]) for n, t in content]
 
 
