@@ -17,6 +17,7 @@ from kb.ingest.authoryear import (
     parse_entry_names,
     resolve,
 )
+from kb.ingest.reflist import split_entries
 
 # text -> [(printed item, page)], and whether the citation's words leave the sentence
 FOUND = [
@@ -336,3 +337,20 @@ def test_apa_and_harvard_entries_are_read_whole(
     layout = read_author_year_layout(text)
     got = None if layout is None else (layout.authors, layout.year, layout.title, layout.journal)
     assert got == expected
+
+
+def test_a_list_of_web_addresses_stays_one_entry_a_line() -> None:
+    lines = [
+        (1, "Spinal stenosis overview. Mayo Clinic, 2024."),
+        (2, "https://www.example.org/spinal-stenosis"),
+        (3, "www.example.com/back-pain"),
+        (4, "van der Berg, K. (2011). A title. Journal, 2, 3-4."),
+        (5, "treatment of back pain in adults, 2, 5-6."),
+    ]
+    assert [e.lines for e in split_entries(lines)] == [
+        ["Spinal stenosis overview. Mayo Clinic, 2024."],
+        ["https://www.example.org/spinal-stenosis"],
+        ["www.example.com/back-pain"],
+        ["van der Berg, K. (2011). A title. Journal, 2, 3-4.",
+         "treatment of back pain in adults, 2, 5-6."],
+    ]  # fmt: skip

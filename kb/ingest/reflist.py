@@ -35,9 +35,10 @@ TYPE_LABELS = frozenset(
 MAX_ENTRY_CHARS = 4000
 NUMBERED_ENTRY = re.compile(r"\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+(?=\S)")
 # A line that goes on with the entry above it: it starts with a lower-case word that is not a
-# name's particle ("treatment of chronic pain ...") or with a number ("275-279.").
+# name's particle ("treatment of chronic pain ...") or a web address, or with a number.
 _CONTINUES = re.compile(
-    r"\s*(?:\d|(?!(?:van|von|de|der|den|del|della|di|da|du|la|le|ten|ter)\s+[A-Z])[a-z])"
+    r"\s*(?:\d|(?!(?:(?:van|von|de|der|den|del|della|di|da|du|la|le|ten|ter)\s+)+[A-Z]|"
+    r"https?:|www\.)[a-z])"
 )
 _BULLET = re.compile(r"\s*[-*+•·▪●◦‣–—]\s+")
 _DOI = re.compile(
