@@ -224,6 +224,14 @@ def snapshot(s: Session, started: datetime) -> dict[str, Any]:
             "review_event": ("claim_id",),
         }.get(table, ())
         out[table] = sorted(rows, key=lambda r: tuple(r[k] for k in key)) if key else rows
+    if s.get_bind().dialect.name == "sqlite":  # what triggers keep beside the claim rows
+        out["claim_facet_count"] = _rows(
+            s, "SELECT * FROM claim_facet_count WHERE n > 0 ORDER BY 1, 2, 3, 4, 5"
+        )
+        fts = "SELECT count(*) AS n FROM claim_fts WHERE claim_fts MATCH :word"
+        out["claim_fts"] = [
+            s.execute(text(fts), {"word": w}).scalar_one() for w in ("stenosis", "pain", "safe")
+        ]
     return out
 
 
@@ -267,8 +275,12 @@ def test_ingest_writes_the_rows_the_known_good_way_writes(
             views.append(snapshot(s, started))
     known, ours = views
     assert results[1] == results[0]
+    assert ours.keys() == known.keys()
     for table in known:
         assert ours[table] == known[table], table
+    if "claim_fts" in known:
+        assert known["claim_fts"] == [2, 3, 1]
+        assert sum(r["n"] for r in known["claim_facet_count"]) == 10
     # The article exercises what it should: every kind of link, measure and flag.
     assert {c["link_state"] for c in known["citation"]} == {"confirmed"}
     assert len(known["measure"]) >= 4

@@ -16,14 +16,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, select
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
-from kb.models import Article, utcnow
+from kb.models import Article, Reference, utcnow
 from kb.services.references import library_identities, normalize_title
 
 # printed marker -> (citekey, how the link was made)
@@ -83,14 +85,52 @@ def slugify(text: str) -> str:
 
 
 class Library:
-    """Look-ups of the library for resolving printed references (loaded once per ingest)."""
+    """Look-ups of the library for resolving printed references: the entries' DOIs and PMIDs
+    by one query per article; every title and citekey only when an entry needs them (a title
+    match, a new citekey)."""
 
-    def __init__(self, session: Session) -> None:
-        rows = library_identities(session)
-        self.by_doi = {d.lower(): k for k, d, _, _, _ in rows if d}
-        self.by_pmid = {p: k for k, _, p, _, _ in rows if p}
-        self.titles = [(t, y, k) for k, _, _, t, y in rows if t]
-        self.keys = {k.casefold() for k, *_ in rows}
+    def __init__(self, session: Session, entries: Sequence[RefEntry]) -> None:
+        self.session = session
+        self.by_doi: dict[str, str] = {}
+        self.by_pmid: dict[str, str] = {}
+        self._everything: tuple[list[tuple[str, int | None, str]], set[str]] | None = None
+        dois = sorted({e.doi.lower() for e in entries if e.doi})
+        pmids = sorted({e.pmid for e in entries if e.pmid})
+        if not all(d.isascii() for d in dois):  # SQL's lower() may fold only ASCII
+            rows = [(k, d, p) for k, d, p, _t, _y in library_identities(session)]
+        elif dois or pmids:
+            wanted = []
+            if dois:
+                wanted.append(func.lower(col(Reference.doi)).in_(dois))
+            if pmids:
+                wanted.append(col(Reference.pmid).in_(pmids))
+            found = session.execute(
+                sa_select(col(Reference.citekey), col(Reference.doi), col(Reference.pmid))
+                .where(or_(*wanted))
+                .order_by(col(Reference.id))
+            )  # fmt: skip
+            rows = [(k, d, p) for k, d, p in found]
+        else:
+            rows = []
+        self.by_doi = {d.lower(): k for k, d, _ in rows if d}
+        self.by_pmid = {p: k for k, _, p in rows if p}
+
+    def _load_all(self) -> tuple[list[tuple[str, int | None, str]], set[str]]:
+        if self._everything is None:
+            rows = library_identities(self.session)
+            titles = [(t, y, k) for k, _, _, t, y in rows if t]
+            self._everything = titles, {k.casefold() for k, *_ in rows}
+        return self._everything
+
+    @property
+    def titles(self) -> list[tuple[str, int | None, str]]:
+        """(normalized title, year, citekey) of every reference with a title."""
+        return self._load_all()[0]
+
+    @property
+    def keys(self) -> set[str]:
+        """Every citekey of the library (and those given out since), case-folded."""
+        return self._load_all()[1]
 
     def resolve(self, entry: RefEntry) -> tuple[str | None, str]:
         if entry.doi and entry.doi.lower() in self.by_doi:
@@ -234,7 +274,7 @@ def plan_article(
     the_slug = slugify(slug or the_title)
     if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
         raise InvalidInput(f"an article with slug {the_slug!r} already exists; choose --slug")
-    library = Library(session)
+    library = Library(session, parsed.references)
     result = IngestResult(slug=the_slug, title=the_title, markers=list(parsed.markers))
     result.warnings = list(parsed.warnings)
     for i, entry in enumerate(parsed.references):

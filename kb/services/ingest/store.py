@@ -1,20 +1,34 @@
 """Storing an ingested article: the article, its claims, citations, review events, references
-the editor asked to add, then the automatic checks; one write transaction, all or nothing."""
+the editor asked to add, then the automatic checks; one write transaction, all or nothing.
+
+Set-based: the claims' measures and flags are computed before anything is written (the same
+pure rules and records the preview uses), then each table gets one Core insert per article
+(one executemany, or one multi-row INSERT returning the new ids), with no ORM object per row.
+The rows are those a re-run of the checks over the stored claims would keep
+(tests/test_ingest_rows.py holds that, field by field, against the row-by-row way).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, insert, select
+from sqlmodel import Session
 
 from kb.db import writing
-from kb.enums import ReviewStatus, Stance
-from kb.models import Article, Citation, Claim, Reference, ReviewEvent, User, utcnow
+from kb.enums import FlagStatus, ReviewStatus, Stance
+from kb.models import Article, Citation, Claim, Flag, Measure, Reference, ReviewEvent, User, utcnow
 from kb.permissions import Action, require
-from kb.services.checks import CheckReport, check_claims, text_hash
-from kb.services.ingest.plan import IngestResult, plan_article, reference_from_entry
+from kb.services.checks import measure_rows, text_hash
+from kb.services.ingest.plan import IngestResult, MarkerPlan, plan_article, reference_from_entry
+from kb.services.ingest.preview import PlannedSources, check_plan
 from kb.workflow import EventAction
+
+
+def _table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
 
 
 def ingest_article(
@@ -46,84 +60,127 @@ def _ingest(
         session=session, text=text, title=title, slug=slug, furniture=furniture,
         add_missing=add_missing,
     )  # fmt: skip
+    conn = session.connection()
     added = [
         reference_from_entry(parsed.references[r.index], r.citekey or "", result.slug)
         for r in result.references
         if r.how == "added"
     ]
     if added:
-        session.execute(insert(Reference), added)
-    article = Article(
-        slug=result.slug,
-        title=result.title,
-        source_text=text,
-        reference_list=[r.as_dict() for r in result.references],
-        reference_list_numbered=parsed.reference_list_numbered,
-        marker_map={m: key for m, (key, _state) in plan.items()},
-        created_by=actor.id,
-    )
-    session.add(article)
-    session.flush()
-    result.article_id = article.id
-    # Core bulk insert, then one ORM load: building 50 ORM objects by hand costs more than both.
+        conn.execute(insert(_table(Reference)), added)
+    ref_ids, sources = _linked_references(session, plan)
+    checked = check_plan(parsed, result, plan, sources)
     now = utcnow()
-    session.execute(
-        insert(Claim),
-        [
-            {"article_id": article.id, "position": s.position, "section": s.section,
-             "text": s.text, "text_hash": text_hash(s.text), "kind": planned["kind"],
-             "status": ReviewStatus.submitted.value, "version": 1, "markers": list(s.markers),
-             "author_id": actor.id, "assignee_id": None, "best_level": None,
-             "best_study_type": None, "supporting_count": 0, "refuting_count": 0,
-             "open_flag_count": 0, "approved_at": None, "approved_by": None,
-             "next_review_due": None, "created_at": now, "updated_at": now,
-             "updated_by": actor.id}
-            for s, planned in zip(parsed.statements, result.claims, strict=True)
-        ],
-    )  # fmt: skip
-    claims = list(
-        session.exec(
-            select(Claim).where(Claim.article_id == article.id).order_by(col(Claim.position))
-        )
+    article_id = conn.execute(
+        insert(_table(Article)).returning(_table(Article).c.id),
+        {"slug": result.slug, "title": result.title, "source_text": text,
+         "reference_list": [r.as_dict() for r in result.references],
+         "reference_list_numbered": parsed.reference_list_numbered,
+         "marker_map": {m: key for m, (key, _state) in plan.items()},
+         "created_by": actor.id, "created_at": now, "updated_at": now},
+    ).scalar_one()  # fmt: skip
+    result.article_id = article_id
+    # A new citation is not assessed: it neither supports nor refutes, so the evidence summary
+    # of a new claim is empty and only its open flag count is known.
+    claim_rows = [
+        {"article_id": article_id, "position": s.position, "section": s.section,
+         "text": s.text, "text_hash": text_hash(s.text), "kind": planned["kind"],
+         "status": ReviewStatus.submitted.value, "version": 1, "markers": list(s.markers),
+         "author_id": actor.id, "assignee_id": None, "best_level": None,
+         "best_study_type": None, "supporting_count": 0, "refuting_count": 0,
+         "open_flag_count": len(c.flags), "approved_at": None, "approved_by": None,
+         "next_review_due": None, "created_at": now, "updated_at": now,
+         "updated_by": actor.id}
+        for s, planned, c in zip(parsed.statements, result.claims, checked, strict=True)
+    ]  # fmt: skip
+    # One executemany and one query for the ids: on SQLite a multi-row INSERT cannot promise
+    # its RETURNING order, so SQLAlchemy would send it one row at a time.
+    _insert(conn, Claim, claim_rows)
+    claim = _table(Claim).c
+    claim_ids = list(
+        conn.execute(
+            select(claim.id).where(claim.article_id == article_id).order_by(claim.position)
+        ).scalars()
     )
-    ref_ids = _reference_ids(session, {key for key, _ in plan.values()})
-    citations = []
-    for claim in claims:
-        for marker in claim.markers:
-            if marker in plan:
-                key, state = plan[marker]
-                citations.append(
-                    {"claim_id": claim.id, "reference_id": ref_ids[key], "marker": marker,
-                     "stance": Stance.not_assessed.value, "link_state": state.value,
-                     "quote": None, "locator": None, "assessed_by": None, "assessed_at": None,
-                     "created_at": utcnow()}
-                )  # fmt: skip
-    # One citation per claim and reference, even when two markers name the same reference.
-    unique = {(c["claim_id"], c["reference_id"]): c for c in reversed(citations)}
-    if unique:
-        session.execute(insert(Citation), list(unique.values()))
-    now = utcnow()
-    session.execute(
-        insert(ReviewEvent),
-        [
-            {"claim_id": c.id, "actor_id": actor.id, "actor_role": actor.role,
-             "action": EventAction.created.value, "from_status": None,
-             "to_status": ReviewStatus.submitted.value,
-             "comment": f"ingested from article {result.slug}", "claim_version": c.version,
-             "created_at": now}
-            for c in claims
-        ],
+    _insert(conn, Citation, _citations(parsed, claim_ids, plan, ref_ids, now))
+    _insert(
+        conn,
+        Measure,
+        [r for cid, s, c in _each(claim_ids, parsed, checked)
+         for r in measure_rows(cid, s.text, c.measures)],
     )  # fmt: skip
-    report = check_claims(session, claims, actor=actor, report=CheckReport(), fresh=True)
-    result.flags = dict(sorted(report.raised.items()))
-    result.claims = [{**row, "id": c.id} for row, c in zip(result.claims, claims, strict=True)]
+    flags: list[dict[str, Any]] = []
+    raised: list[dict[str, Any]] = []
+    for cid, _s, c in _each(claim_ids, parsed, checked):
+        for key, (kind, note) in c.flags.items():
+            flags.append(
+                {"claim_id": cid, "kind": kind.value, "status": FlagStatus.open.value,
+                 "note": note, "check_key": key, "raised_by": None, "raised_at": now,
+                 "resolved_by": None, "resolved_at": None, "resolution_note": None}
+            )  # fmt: skip
+            raised.append(
+                {"claim_id": cid, "actor_id": None, "actor_role": "system",
+                 "action": "flag raised", "from_status": None, "to_status": None,
+                 "comment": f"{kind.value} (automatic check): {note}", "claim_version": 1,
+                 "created_at": now}
+            )  # fmt: skip
+    _insert(conn, Flag, flags)
+    created = [
+        {"claim_id": cid, "actor_id": actor.id, "actor_role": actor.role,
+         "action": EventAction.created.value, "from_status": None,
+         "to_status": ReviewStatus.submitted.value,
+         "comment": f"ingested from article {result.slug}", "claim_version": 1,
+         "created_at": now}
+        for cid in claim_ids
+    ]  # fmt: skip
+    # Each claim's history starts with its creation, then the flags the checks raised.
+    _insert(conn, ReviewEvent, created + raised)
+    result.flags = dict(sorted(Counter(f["kind"] for f in flags).items()))
+    result.claims = [{**row, "id": cid} for row, cid in zip(result.claims, claim_ids, strict=True)]
     return result
 
 
-def _reference_ids(session: Session, keys: set[str]) -> dict[str, int]:
+def _each(claim_ids: list[int], parsed: Any, checked: list[Any]) -> Any:
+    return zip(claim_ids, parsed.statements, checked, strict=True)
+
+
+def _insert(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(_table(model)), rows)
+
+
+def _citations(
+    parsed: Any, claim_ids: list[int], plan: MarkerPlan, ref_ids: dict[str, int], now: Any
+) -> list[dict[str, Any]]:
+    """One citation per claim and reference, carrying the first marker that named it."""
+    citations = []
+    for cid, statement in zip(claim_ids, parsed.statements, strict=True):
+        for marker in statement.markers:
+            if marker in plan:
+                key, state = plan[marker]
+                citations.append(
+                    {"claim_id": cid, "reference_id": ref_ids[key], "marker": marker,
+                     "stance": Stance.not_assessed.value, "link_state": state.value,
+                     "quote": None, "locator": None, "assessed_by": None, "assessed_at": None,
+                     "created_at": now}
+                )  # fmt: skip
+    unique = {(c["claim_id"], c["reference_id"]): c for c in reversed(citations)}
+    return list(unique.values())
+
+
+def _linked_references(session: Session, plan: MarkerPlan) -> tuple[dict[str, int], PlannedSources]:
+    """Id and what the checks read (study type, retraction, abstract, note) of every reference
+    the plan links, added ones included: one query."""
+    keys = sorted({key for key, _state in plan.values()})
     if not keys:
-        return {}
-    rows = session.exec(
-        select(Reference.citekey, Reference.id).where(col(Reference.citekey).in_(sorted(keys)))
-    )
-    return {k: i for k, i in rows if i is not None}
+        return {}, {}
+    ref = _table(Reference).c
+    rows = session.connection().execute(
+        select(ref.citekey, ref.id, ref.study_type, ref.retraction, ref.abstract, ref.note)
+        .where(ref.citekey.in_(keys))
+    )  # fmt: skip
+    ids, sources = {}, {}
+    for key, id_, study_type, retraction, abstract, note in rows:
+        ids[key] = id_
+        sources[key] = (study_type, retraction, abstract, note)
+    return ids, sources
