@@ -18,10 +18,10 @@ from sqlmodel import Session, col
 from kb.checks import ArticleContext, ClaimContext, Wanted, wanted_flags
 from kb.enums import RetractionStatus, Stance
 from kb.ingest import ParsedArticle
-from kb.measures import ParsedMeasure, parse_measures
+from kb.measures import ParsedMeasure
 from kb.models import Reference, User
 from kb.permissions import Action, require
-from kb.services.checks import cited_source
+from kb.services.checks import cited_source, claim_measures
 from kb.services.ingest.plan import IngestResult, MarkerPlan, plan_article, reference_from_entry
 
 
@@ -79,7 +79,7 @@ def check_plan(
         for marker in statement.markers:
             if marker in plan:
                 cited.setdefault(plan[marker][0], marker)
-        measures = parse_measures(statement.text)
+        measures = claim_measures(statement.text)
         ctx = ClaimContext(
             text=statement.text,
             kind=row["kind"],

@@ -10,14 +10,16 @@ The rows are those a re-run of the checks over the stored claims would keep
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 from sqlmodel import Session
 
 from kb.db import writing
+from kb.dbtypes import UTCDateTime
 from kb.enums import FlagStatus, ReviewStatus, Stance
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, ReviewEvent, User, utcnow
 from kb.permissions import Action, require
@@ -144,8 +146,27 @@ def _each(claim_ids: list[int], parsed: Any, checked: list[Any]) -> Any:
     return zip(claim_ids, parsed.statements, checked, strict=True)
 
 
-# Bound values per statement: 999 is the oldest SQLite's limit, and far below PostgreSQL's.
-_MAX_PARAMS = 999
+def _max_params(conn: Connection) -> int:
+    """Bound values one statement may carry: SQLite's compiled limit (999 before 3.32, 32,766
+    since), PostgreSQL's protocol limit (65,535) with room to spare."""
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        return int(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))  # type: ignore[union-attr]
+    return 32_767
+
+
+def _once_per_value(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """fn remembering its last value: every row of an insert carries the same timestamp."""
+    last_in: Any = object()
+    last_out: Any = None
+
+    def convert(value: Any) -> Any:
+        nonlocal last_in, last_out
+        if value is not last_in:
+            last_in, last_out = value, fn(value)
+        return last_out
+
+    return convert
 
 
 def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -162,12 +183,15 @@ def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
     table = _table(model)
     dialect = conn.dialect
     columns = [table.c[key] for key in rows[0]]
-    convert = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    convert: list[Callable[[Any], Any] | None] = []
+    for c in columns:
+        fn = c.type.dialect_impl(dialect).bind_processor(dialect)
+        convert.append(_once_per_value(fn) if fn and isinstance(c.type, UTCDateTime) else fn)
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     one = "(" + ", ".join([mark] * len(columns)) + ")"
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES "
-    per_statement = max(1, _MAX_PARAMS // len(columns))
+    per_statement = max(1, _max_params(conn) // len(columns))
     keyed = list(zip([c.key for c in columns], convert, strict=True))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
