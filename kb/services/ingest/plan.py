@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from kb.config import get_settings
 from kb.enums import LinkState
@@ -99,16 +99,15 @@ class Library:
         if not all(d.isascii() for d in dois):  # SQL's lower() may fold only ASCII
             rows = [(k, d, p) for k, d, p, _t, _y in library_identities(session)]
         elif dois or pmids:
+            ref = Reference.__table__.c  # type: ignore[attr-defined]
             wanted = []
             if dois:
-                wanted.append(func.lower(col(Reference.doi)).in_(dois))
+                wanted.append(func.lower(ref.doi).in_(dois))
             if pmids:
-                wanted.append(col(Reference.pmid).in_(pmids))
-            found = session.execute(
-                sa_select(col(Reference.citekey), col(Reference.doi), col(Reference.pmid))
-                .where(or_(*wanted))
-                .order_by(col(Reference.id))
-            )  # fmt: skip
+                wanted.append(ref.pmid.in_(pmids))
+            found = session.connection().execute(
+                sa_select(ref.citekey, ref.doi, ref.pmid).where(or_(*wanted)).order_by(ref.id)
+            )
             rows = [(k, d, p) for k, d, p in found]
         else:
             rows = []
