@@ -2,17 +2,18 @@
 the editor asked to add, then the automatic checks; one write transaction, all or nothing.
 
 Set-based: the claims' measures and flags are computed before anything is written (the same
-pure rules and records the preview uses), then each table gets one Core insert per article
-(one executemany, or one multi-row INSERT returning the new ids), with no ORM object per row.
-The rows are those a re-run of the checks over the stored claims would keep
-(tests/test_ingest_rows.py holds that, field by field, against the row-by-row way).
+pure rules and records the preview uses), then each table gets its rows in as few multi-row
+INSERT statements as the parameter limit allows, with no ORM object per row, and the new claims'
+ids come back by one query. The rows are those the row-by-row ingestion wrote before
+(tests/test_ingest_rows.py compares them field by field), and a re-run of the checks keeps them.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
@@ -21,11 +22,12 @@ from sqlmodel import Session
 from kb.db import writing
 from kb.dbtypes import UTCDateTime
 from kb.enums import FlagStatus, ReviewStatus, Stance
+from kb.ingest import ParsedArticle, Statement
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, ReviewEvent, User, utcnow
 from kb.permissions import Action, require
 from kb.services.checks import measure_rows, text_hash
 from kb.services.ingest.plan import IngestResult, MarkerPlan, plan_article, reference_from_entry
-from kb.services.ingest.preview import PlannedSources, check_plan
+from kb.services.ingest.preview import PlannedClaim, PlannedSources, check_plan
 from kb.workflow import EventAction
 
 
@@ -68,8 +70,7 @@ def _ingest(
         for r in result.references
         if r.how == "added"
     ]
-    if added:
-        conn.execute(insert(_table(Reference)), added)
+    _insert(conn, Reference, added)
     ref_ids, sources = _linked_references(session, plan)
     checked = check_plan(parsed, result, plan, sources)
     now = utcnow()
@@ -95,8 +96,8 @@ def _ingest(
          "updated_by": actor.id}
         for s, planned, c in zip(parsed.statements, result.claims, checked, strict=True)
     ]  # fmt: skip
-    # One executemany and one query for the ids: on SQLite a multi-row INSERT cannot promise
-    # its RETURNING order, so SQLAlchemy would send it one row at a time.
+    # The ids by one query: SQLite does not promise a multi-row INSERT's RETURNING order (and
+    # SQLAlchemy, asked to sort them, would send the rows one statement each).
     _insert(conn, Claim, claim_rows)
     claim = _table(Claim).c
     claim_ids = list(
@@ -142,7 +143,9 @@ def _ingest(
     return result
 
 
-def _each(claim_ids: list[int], parsed: Any, checked: list[Any]) -> Any:
+def _each(
+    claim_ids: list[int], parsed: ParsedArticle, checked: list[PlannedClaim]
+) -> Iterator[tuple[int, Statement, PlannedClaim]]:
     return zip(claim_ids, parsed.statements, checked, strict=True)
 
 
@@ -200,7 +203,11 @@ def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _citations(
-    parsed: Any, claim_ids: list[int], plan: MarkerPlan, ref_ids: dict[str, int], now: Any
+    parsed: ParsedArticle,
+    claim_ids: list[int],
+    plan: MarkerPlan,
+    ref_ids: dict[str, int],
+    now: datetime,
 ) -> list[dict[str, Any]]:
     """One citation per claim and reference, carrying the first marker that named it."""
     citations = []
