@@ -22,6 +22,7 @@ from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
+from kb.formats.citekeys import KeyMaker
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
 from kb.models import Article, utcnow
 from kb.services.references import library_identities, normalize_title
@@ -90,7 +91,7 @@ class Library:
         self.by_doi = {d.lower(): k for k, d, _, _, _ in rows if d}
         self.by_pmid = {p: k for k, _, p, _, _ in rows if p}
         self.titles = [(t, y, k) for k, _, _, t, y in rows if t]
-        self.keys = {k.casefold() for k, *_ in rows}
+        self.keys = KeyMaker(k for k, *_ in rows)
 
     def resolve(self, entry: RefEntry) -> tuple[str | None, str]:
         if entry.doi and entry.doi.lower() in self.by_doi:
@@ -114,16 +115,7 @@ class Library:
         return candidates[best[2]][1], "title"
 
     def new_key(self, entry: RefEntry) -> str:
-        first = entry.authors[0] if entry.authors else (entry.title or "ref")
-        surname = slugify(re.split(r"[ ,]", first.strip())[0]).replace("-", "") or "ref"
-        word = next((w for w in slugify(entry.title or "").split("-") if len(w) > 3), "untitled")
-        base = f"{surname}{entry.year or ''}{word}"
-        key, n = base, 1
-        while key.casefold() in self.keys:
-            n += 1
-            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
-        self.keys.add(key.casefold())
-        return key
+        return self.keys.make(entry.authors, entry.year, entry.title)
 
 
 def reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
