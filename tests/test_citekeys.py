@@ -29,6 +29,7 @@ def test_taken_keys_get_a_letter_then_a_number_ignoring_case() -> None:
         ("smith2020", "smith2020"),
         (" Smith:2020 ", "Smith:2020"),
         ("12345", None),  # an EndNote record number
+        ("L2006713348", None),  # an Embase accession number
         ("http://zotero.org/users/1/items/ABCD", None),
         ("has space", None),
         (17, None),

@@ -17,6 +17,8 @@ from kb.formats.bibtex.rules import key_fault
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
+# A database's accession number: a short letter prefix and a long number (Embase "L2006713348").
+_ACCESSION = re.compile(r"[A-Za-z]{0,3}[:_-]?\d{5,}")
 
 
 def _words(text: str) -> list[str]:
@@ -75,11 +77,14 @@ def usable_key(value: object) -> str | None:
 
     Reference managers that write a citation key into RIS's ID or CSL-JSON's id (JabRef,
     Mendeley, Better BibTeX, kb) write one with letters in it; EndNote and the databases write a
-    record number there (all digits), and Zotero an item URI: those are not keys.
+    record or accession number there ("12345", "L2006713348"), and Zotero an item URI: those
+    are not keys.
     """
     if not isinstance(value, str):
         return None
     key = value.strip()
-    if not key or "/" in key or not _LETTER.search(key) or key_fault(key) is not None:
+    if not key or "/" in key or not _LETTER.search(key) or _ACCESSION.fullmatch(key):
+        return None
+    if key_fault(key) is not None:
         return None
     return key

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from kb.models import Article, Citation, Claim, User
+from kb.models import Article, Citation, Claim, Reference, User
 from kb.services.users import authenticate
 from tests.ui.conftest import ARTICLE, REFERENCE, REPO, email, plain, texts
 
@@ -231,3 +231,26 @@ def test_pages_stay_short() -> None:
     for page in (REPO / "kb" / "ui" / "pages").glob("*.py"):
         assert len(page.read_text("utf-8").splitlines()) < 250, page.name
     assert Path(REPO / "kb" / "ui" / "__init__.py").read_text("utf-8").startswith('"""')
+
+
+BROKEN_RIS = (
+    b"TY  - JOUR\nAU  - Roe, Ann\nTI  - A good record\nPY  - 2001\nER  - \n"
+    b"TY  - JOUR\nAU  - Poe, Bo\nTI  - A record cut off\nPY  - 2002\n"
+)
+
+
+def test_ris_upload_reports_the_record_without_er_and_can_skip_it(open_app, db: Session) -> None:
+    at = open_app("editor", "references.py")
+    at.file_uploader(key="bib_file").upload("export.ris", BROKEN_RIS, "text/plain").run()
+    at.button(key="bib_import").click().run()
+    assert not at.exception
+    assert at.error and plain(at.error[0].value).startswith("Nothing imported: 1 problem(s)")
+    problems = at.dataframe[-1].value
+    assert list(problems["citekey"]) == ["poe2002record"] and list(problems["line"]) == [6]
+    assert "no ER line" in problems["message"][0]
+    at.checkbox(key="bib_skip").check()
+    at.button(key="bib_import").click().run()
+    assert {m.label: m.value for m in at.metric}["Skipped"] == "1"
+    db.rollback()  # end the session's read snapshot, to see what the app wrote
+    rows = db.exec(select(Reference.citekey, Reference.source).where(Reference.source == "ris"))
+    assert list(rows) == [("roe2001good", "ris")]

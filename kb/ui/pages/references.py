@@ -1,4 +1,5 @@
-"""References: search and filter the library, open one, import a .bib, download the library."""
+"""References: search and filter the library, open one, import a reference file, download the
+library."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ BIB = "kb_bib_download"
 user = state.require_user()
 st.title("References")
 state.show_flash()
-tab_lib, tab_import, tab_export = st.tabs(["Library", "Import .bib", "Download .bib"])
+tab_lib, tab_import, tab_export = st.tabs(["Library", "Import", "Download .bib"])
 with tab_lib:
     cols = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
     search = cols[0].text_input("Search (citekey, title words, DOI, PMID)", key="refs_q")
