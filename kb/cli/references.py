@@ -84,11 +84,15 @@ def reference_import(
 
 @reference_app.command("export")
 def reference_export(
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write the .bib file."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the file."),
+    format_: str | None = typer.Option(
+        None, "--format", help="bib, ris or csl-json (default: from the suffix, else bib)."
+    ),
 ) -> None:
-    """Write the whole library as BibTeX, kb's fields (studytype, retraction) included."""
+    """Write the whole library as BibTeX, RIS or CSL-JSON, with kb's study type and retraction."""
+    fmt = svc.export_format_for(format_, output.name)
     with data_session() as session:
-        text = svc.export_bib(session=session)
+        text = svc.export_references(session=session, format=fmt)
     tmp = output.with_name(output.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(output)

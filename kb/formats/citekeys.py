@@ -72,6 +72,14 @@ class KeyMaker:
         self.taken.add(key.casefold())
 
 
+def explicit_key(value: object) -> str | None:
+    """A value a file gives as a citation key by name (CSL's citation-key, kb's own tag)."""
+    if not isinstance(value, str):
+        return None
+    key = value.strip()
+    return key if key and key_fault(key) is None else None
+
+
 def usable_key(value: object) -> str | None:
     """A file's own record id when it can serve as a citation key, else None.
 

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from kb.formats.citekeys import usable_key
+from kb.formats.citekeys import explicit_key, usable_key
 from kb.formats.drafts import Draft, assemble
 from kb.formats.records import ParseResult, Problem, Reader
 from kb.formats.text import clean, decode_bytes, doi_of, visible, year_in
@@ -95,7 +95,7 @@ def draft_of(item: dict[str, Any], number: int) -> Draft:
         entry_type=TYPES.get(kind, "misc") if isinstance(kind, str) else "misc",
         raw_fields=item,
         number=number,
-        key=usable_key(item.get("citation-key")) or usable_key(item.get("id")),
+        key=explicit_key(item.get("citation-key")) or usable_key(item.get("id")),
         title=_scalar(item.get("title")),
         authors=[n for n in map(_name, authors) if n],
         journal=_scalar(item.get("container-title")) or _scalar(item.get("journalAbbreviation")),

@@ -80,7 +80,8 @@ def where(line: int | None, number: int | None) -> str:
     return f"The record on line {line}" if line is not None else "A record"
 
 
-def _record(fmt: str, draft: Draft, key: str, generated: bool) -> ReferenceRecord:
+def judged(draft: Draft) -> tuple[str, bool, str]:
+    """Study type, whether it was guessed, and retraction status, as kb reads them from a draft."""
     study = {
         "studytype": draft.studytype or "",
         "pubtype": "; ".join(draft.pubtypes),
@@ -91,6 +92,11 @@ def _record(fmt: str, draft: Draft, key: str, generated: bool) -> ReferenceRecor
     retraction = (draft.retraction or "").strip().lower()
     if retraction not in _STATUSES:
         retraction = retraction_from_types(draft.pubtypes)
+    return study_type, inferred, retraction
+
+
+def _record(fmt: str, draft: Draft, key: str, generated: bool) -> ReferenceRecord:
+    study_type, inferred, retraction = judged(draft)
     return ReferenceRecord(
         citekey=key,
         entry_type=draft.entry_type,

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from rispy import RisParser
 
-from kb.formats.citekeys import usable_key
+from kb.formats.citekeys import explicit_key, usable_key
 from kb.formats.drafts import Draft, assemble, where
 from kb.formats.records import LibraryBlock, ParseResult, Problem, Reader
 from kb.formats.text import clean, decode_bytes, doi_of, year_in
@@ -142,7 +142,7 @@ def draft_of(raw: dict[str, Any], line: int | None, number: int | None) -> Draft
         raw_fields=raw,
         line=line,
         number=number,
-        key=usable_key(kb.get("citekey")) or usable_key(_first(raw, "ID")),
+        key=explicit_key(kb.get("citekey")) or usable_key(_first(raw, "ID")),
         title=_first(raw, "TI", "T1", "CT", "BT", "ST"),
         authors=_values(raw, "AU", "A1"),
         journal=_first(raw, "JF", "JO", "T2", "JA", "J2", "J1"),

@@ -254,3 +254,13 @@ def test_ris_upload_reports_the_record_without_er_and_can_skip_it(open_app, db: 
     db.rollback()  # end the session's read snapshot, to see what the app wrote
     rows = db.exec(select(Reference.citekey, Reference.source).where(Reference.source == "ris"))
     assert list(rows) == [("roe2001good", "ris")]
+
+
+def test_library_downloads_as_ris_and_csl_json(open_app) -> None:
+    at = open_app("analyst", "references.py")
+    at.radio(key="bib_format").set_value("ris").run()
+    at.button(key="bib_prepare").click().run()
+    assert at.download_button(key="bib_download").label == "Download references.ris"
+    at.radio(key="bib_format").set_value("csl-json").run()
+    at.button(key="bib_prepare").click().run()
+    assert at.download_button(key="bib_download").label == "Download references.json"

@@ -6,18 +6,21 @@ looks like (kb.formats.detect); a file none of them names is refused with what k
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from kb.errors import ImportProblem, InvalidInput
 from kb.formats import READERS, Reader
 from kb.formats.detect import by_content, by_suffix
 from kb.formats.text import decode_bytes
-from kb.models import User
+from kb.formats.writers import render_csl_json, render_ris
+from kb.models import Reference, User
 from kb.permissions import Action, require
-from kb.services.references.bibtex import import_bib
+from kb.services.references.bibtex import export_bib, import_bib, record_from_row
 from kb.services.references.library_import import ImportReport, import_text
 
 FORMAT_NAMES = tuple(READERS)
+# What `kb reference export --format` writes, with the suffix of each.
+EXPORT_FORMATS = {"bib": ".bib", "ris": ".ris", "csl-json": ".json"}
 
 
 def reader_named(name: str) -> Reader:
@@ -74,3 +77,28 @@ def import_file(
     return import_text(
         session=session, actor=actor, reader=reader, text=text, skip_bad=skip_bad, source=source
     )
+
+
+def export_format_for(name: str | None, path: str) -> str:
+    """The export format asked for, else the one the output's suffix names, else bib."""
+    if name is None:
+        lower = path.lower()
+        return next((f for f, suffix in EXPORT_FORMATS.items() if lower.endswith(suffix)), "bib")
+    fmt = {"bibtex": "bib", "csl": "csl-json", "json": "csl-json"}.get(name.lower(), name.lower())
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown export format {name!r}; kb writes {', '.join(EXPORT_FORMATS)}")
+    return fmt
+
+
+def export_references(*, session: Session, format: str = "bib") -> str:
+    """The whole library as BibTeX (bib), RIS (ris) or CSL-JSON (csl-json), ordered by key.
+
+    A reference read from the format written goes back with its own fields; one from another
+    format with the fields kb shows. kb's study type and retraction status go with each.
+    """
+    fmt = export_format_for(format, "")
+    if fmt == "bib":
+        return export_bib(session=session)
+    rows = session.exec(select(Reference).order_by(col(Reference.citekey)))
+    records = (record_from_row(r) for r in rows)
+    return render_ris(records) if fmt == "ris" else render_csl_json(records)
