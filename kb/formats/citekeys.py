@@ -42,14 +42,18 @@ def key_base(authors: Sequence[str], year: int | None, title: str | None) -> str
     return f"{name}{year or ''}{word}"[:200]
 
 
-def candidates(base: str) -> Iterator[str]:
-    """base, then base with a..z, then base with 28, 29, ..."""
-    yield base
-    for n in range(2, 28):
-        yield f"{base}{chr(ord('a') + n - 2)}"
-    n = 28
+def candidate(base: str, n: int) -> str:
+    """The n-th key for base (from 1): base, then base with a..z, then base with 28, 29, ..."""
+    if n == 1:
+        return base
+    return f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
+
+
+def candidates(base: str, start: int = 1) -> Iterator[str]:
+    """base, then base with a..z, then base with 28, 29, ... (from the start-th)."""
+    n = start
     while True:
-        yield f"{base}{n}"
+        yield candidate(base, n)
         n += 1
 
 
@@ -58,14 +62,20 @@ class KeyMaker:
 
     def __init__(self, taken: Iterable[str] = ()) -> None:
         self.taken = {k.casefold() for k in taken}
+        # Where to start looking for each base: a file of many works by one author in one year
+        # would otherwise try every earlier key again for each one.
+        self._next: dict[str, int] = {}
 
     def make(self, authors: Sequence[str], year: int | None, title: str | None) -> str:
         """A new key for this work; it counts as taken from now on."""
-        for key in candidates(key_base(authors, year, title)):
-            if key.casefold() not in self.taken:
-                self.taken.add(key.casefold())
-                return key
-        raise AssertionError("candidates() never ends")  # pragma: no cover
+        base = key_base(authors, year, title)
+        n = self._next.get(base, 1)
+        while candidate(base, n).casefold() in self.taken:
+            n += 1
+        key = candidate(base, n)
+        self._next[base] = n + 1
+        self.taken.add(key.casefold())
+        return key
 
     def claim(self, key: str) -> None:
         """Count `key`, given by the file, as taken."""

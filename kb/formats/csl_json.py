@@ -158,8 +158,15 @@ def parse_csl_json(text: str) -> ParseResult:
                 )
             )
             continue
-        draft = draft_of(item, number)
-        if _unstorable(item):
+        try:
+            draft = draft_of(item, number)
+            unstorable = _unstorable(item)
+        except RecursionError:
+            problems.append(
+                Problem("malformed record", None, None, f"Item {number} nests too deeply.", number)
+            )
+            continue
+        if unstorable:
             draft.faults.append(
                 (
                     "malformed record",

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from kb.db import end_read, writing
 from kb.enums import STUDY_TYPE_BY_CODE
 from kb.formats import LibraryBlock, ParseResult, Problem, Reader, ReferenceRecord
-from kb.formats.citekeys import candidates, key_base
+from kb.formats.citekeys import candidate, key_base
 from kb.models import BibBlock, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.references.duplicates import (
@@ -216,13 +216,21 @@ def _settle_keys(
     library = {i[0].casefold(): i for i in library_identities(session)}
     taken = {r.citekey.casefold() for r in records if not r.key_generated}
     renamed: dict[str, str] = {}
+    # Per base, where to start: every earlier candidate is taken by this file or is another
+    # work's key in the library, so a file of many works by one author and year stays linear.
+    start: dict[str, int] = {}
     for record in made:
-        for key in candidates(key_base(record.authors, record.year, record.title)):
+        base = key_base(record.authors, record.year, record.title)
+        n = start.get(base, 1)
+        while True:
+            key = candidate(base, n)
             folded = key.casefold()
-            if folded in taken:
-                continue
-            if folded not in library or same_work(library[folded], record):
+            if folded not in taken and (
+                folded not in library or same_work(library[folded], record)
+            ):
                 break
+            n += 1
+        start[base] = n + 1
         taken.add(folded)
         if key != record.citekey:
             renamed[record.citekey] = key
