@@ -135,6 +135,7 @@ def test_format_is_named_or_detected_or_refused(sqlite_session: Session) -> None
     nbib = (DATA / "sample.nbib").read_bytes()
     assert _import(sqlite_session, "pubmed.txt", nbib).created[0] == "lee2019exercise"
     assert _import(sqlite_session, "export.dat", nbib, format="medline").written
+    assert _import(sqlite_session, "export.dat", nbib, format="nbib").unchanged == 4
     with pytest.raises(InvalidInput, match="unknown format 'endnote'"):
         _import(sqlite_session, "a.ris", b"", format="endnote")
     with pytest.raises(ImportProblem, match="cannot tell the format"):

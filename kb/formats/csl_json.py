@@ -27,6 +27,8 @@ TYPES = {
 }  # fmt: skip
 CUSTOM = "custom"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# The only way JSON text that passed the decoder's check can hold such a character: an escape.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 class _NotJson(ValueError):
@@ -145,6 +147,7 @@ def parse_csl_json(text: str) -> ParseResult:
         )
         return assemble("csl-json", [], problems)
     drafts: list[Draft] = []
+    escapes = _UNSTORABLE_ESCAPE.search(text) is not None
     for number, item in enumerate(data, 1):
         if not isinstance(item, dict):
             shown = visible(json.dumps(item, ensure_ascii=False), 40)
@@ -160,7 +163,7 @@ def parse_csl_json(text: str) -> ParseResult:
             continue
         try:
             draft = draft_of(item, number)
-            unstorable = _unstorable(item)
+            unstorable = escapes and _unstorable(item)
         except RecursionError:
             problems.append(
                 Problem("malformed record", None, None, f"Item {number} nests too deeply.", number)

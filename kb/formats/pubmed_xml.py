@@ -23,24 +23,51 @@ _NOTICES = {"RetractionIn": "retracted", "ExpressionOfConcernIn": "expression-of
 
 
 def _text(element: Any) -> str | None:
-    return None if element is None else clean("".join(element.itertext()))
+    if element is None:
+        return None
+    if len(element) == 0:  # no child elements (most): its text is all of it
+        return clean(element.text)
+    return clean("".join(element.itertext()))
+
+
+# Paths are walked child by child (lxml's iterchildren runs in C): ElementPath's find() costs
+# more than all the rest of reading a record.
+def _find(node: Any, path: str) -> Any:
+    for tag in path.split("/"):
+        if node is None:
+            return None
+        node = next(node.iterchildren(tag), None)
+    return node
+
+
+def _iter(node: Any, path: str) -> list[Any]:
+    nodes = [node]
+    for tag in path.split("/"):
+        nodes = [child for n in nodes for child in n.iterchildren(tag)]
+    return nodes
 
 
 def _all(node: Any, path: str) -> list[str]:
-    return [t for t in (_text(e) for e in node.iterfind(path)) if t]
+    return [t for t in (_text(e) for e in _iter(node, path)) if t]
 
 
 def _author(author: Any) -> str | None:
-    last = _text(author.find("LastName"))
+    last = _text(_find(author, "LastName"))
     if last is None:
-        return _text(author.find("CollectiveName"))
-    first = _text(author.find("ForeName")) or _text(author.find("Initials"))
+        return _text(_find(author, "CollectiveName"))
+    first = _text(_find(author, "ForeName")) or _text(_find(author, "Initials"))
     return f"{last}, {first}" if first else last
 
 
+_YEAR_PATHS = (
+    "Journal/JournalIssue/PubDate/Year", "Journal/JournalIssue/PubDate/MedlineDate",
+    "Book/PubDate/Year", "Book/PubDate/MedlineDate", "ArticleDate/Year", "PubDate/Year",
+)  # fmt: skip
+
+
 def _year(node: Any) -> int | None:
-    for path in (".//PubDate/Year", ".//PubDate/MedlineDate", ".//ArticleDate/Year"):
-        year = year_in(_text(node.find(path)))
+    for path in _YEAR_PATHS:
+        year = year_in(_text(_find(node, path)))
         if year:
             return year
     return None
@@ -49,27 +76,34 @@ def _year(node: Any) -> int | None:
 def _fields(record: Any) -> dict[str, Any]:
     """What kb reads of one PubmedArticle or PubmedBookArticle, by the DTD's element names."""
     book = record.tag == "PubmedBookArticle"
-    article = record.find("BookDocument" if book else "MedlineCitation/Article")
-    citation = record.find("BookDocument" if book else "MedlineCitation")
+    article = _find(record, "BookDocument" if book else "MedlineCitation/Article")
+    citation = _find(record, "BookDocument" if book else "MedlineCitation")
     if article is None or citation is None:
         return {}
-    ids = {e.get("IdType"): _text(e) for e in record.iterfind(".//ArticleIdList/ArticleId")}
+    ids = {e.get("IdType"): _text(e) for e in _iter(record, "PubmedData/ArticleIdList/ArticleId")}
+    ids |= {
+        e.get("IdType"): _text(e)
+        for e in _iter(record, "PubmedBookData/ArticleIdList/ArticleId")
+        if e.get("IdType") not in ids
+    }
     doi = next(
-        (_text(e) for e in article.iterfind("ELocationID") if e.get("EIdType") == "doi"),
+        (_text(e) for e in _iter(article, "ELocationID") if e.get("EIdType") == "doi"),
         ids.get("doi"),
     )
-    notices = [e.get("RefType") for e in record.iterfind(".//CommentsCorrections")]
+    notices = [
+        e.get("RefType") for e in _iter(citation, "CommentsCorrectionsList/CommentsCorrections")
+    ]
     fields: dict[str, Any] = {
-        "PMID": _text(citation.find("PMID")) or ids.get("pubmed"),
-        "ArticleTitle": _text(article.find("ArticleTitle")),
-        "BookTitle": _text(article.find("Book/BookTitle")),
-        "Author": [a for a in map(_author, article.iterfind("AuthorList/Author")) if a],
-        "Journal": _text(article.find("Journal/Title")),
-        "ISOAbbreviation": _text(article.find("Journal/ISOAbbreviation")),
-        "Year": _year(article) or _year(citation),
-        "Volume": _text(article.find("Journal/JournalIssue/Volume")),
-        "Issue": _text(article.find("Journal/JournalIssue/Issue")),
-        "MedlinePgn": _text(article.find("Pagination/MedlinePgn")),
+        "PMID": _text(_find(citation, "PMID")) or ids.get("pubmed"),
+        "ArticleTitle": _text(_find(article, "ArticleTitle")),
+        "BookTitle": _text(_find(article, "Book/BookTitle")),
+        "Author": [a for a in map(_author, _iter(article, "AuthorList/Author")) if a],
+        "Journal": _text(_find(article, "Journal/Title")),
+        "ISOAbbreviation": _text(_find(article, "Journal/ISOAbbreviation")),
+        "Year": _year(article),
+        "Volume": _text(_find(article, "Journal/JournalIssue/Volume")),
+        "Issue": _text(_find(article, "Journal/JournalIssue/Issue")),
+        "MedlinePgn": _text(_find(article, "Pagination/MedlinePgn")),
         "ArticleId[doi]": doi,
         "AbstractText": " ".join(_all(article, "Abstract/AbstractText")) or None,
         "PublicationType": _all(article, "PublicationTypeList/PublicationType"),
@@ -110,37 +144,36 @@ def parse_pubmed_xml(text: str) -> ParseResult:
     """Read PubMed XML into records and problems; malformed XML is reported, never raised."""
     drafts: list[Draft] = []
     problems: list[Problem] = []
-    events = etree.iterparse(
-        io.BytesIO(text.encode("utf-8")),
-        events=("start", "end"),
-        encoding="utf-8",  # the text is decoded already, whatever the declaration says
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    depth = 0
+    data = text.encode("utf-8")
+    options: dict[str, Any] = {
+        "encoding": "utf-8",  # the text is decoded already, whatever the declaration says
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "huge_tree": False,
+        "remove_comments": True,
+        "remove_pis": True,
+    }
     try:
-        for event, element in events:
-            if event == "start":
-                if depth == 0 and element.tag != "PubmedArticleSet":
-                    problems.append(
-                        Problem(
-                            "malformed record",
-                            element.sourceline,
-                            None,
-                            f"This is not PubMed XML: its root element is "
-                            f"<{visible(str(element.tag), 40)}>, not <PubmedArticleSet>.",
-                        )
-                    )
-                    break
-                depth += 1
-                continue
-            depth -= 1
-            if depth != 1 or element.tag not in _RECORDS:
-                continue
+        # The root first, alone: lxml then hands over only the records, which is far faster
+        # than seeing every element go by.
+        _, root = next(iter(etree.iterparse(io.BytesIO(data), events=("start",), **options)))
+        if root.tag != "PubmedArticleSet":
+            problems.append(
+                Problem(
+                    "malformed record",
+                    root.sourceline,
+                    None,
+                    f"This is not PubMed XML: its root element is "
+                    f"<{visible(str(root.tag), 40)}>, not <PubmedArticleSet>.",
+                )
+            )
+            return assemble("pubmed-xml", drafts, problems)
+        events = etree.iterparse(io.BytesIO(data), events=("end",), tag=_RECORDS, **options)
+        for _, element in events:
+            parent = element.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # only the records directly under the root
             number = len(drafts) + 1
             draft = draft_of(_fields(element), element.sourceline, number)
             if not draft.pmid:
@@ -153,8 +186,10 @@ def parse_pubmed_xml(text: str) -> ParseResult:
             drafts.append(draft)
             element.clear()  # keep memory flat on a large file
             while element.getprevious() is not None:
-                del element.getparent()[0]
-    except etree.XMLSyntaxError as err:
+                del parent[0]
+    except (etree.XMLSyntaxError, StopIteration) as err:
+        if isinstance(err, StopIteration):  # pragma: no cover - lxml raises on empty input
+            err = etree.XMLSyntaxError("no element found", None, 1, 1)  # type: ignore[call-arg]
         line = err.lineno or text.count("\n") + 1  # lxml gives none at the end of the text
         problems.append(
             Problem(

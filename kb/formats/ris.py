@@ -75,8 +75,8 @@ class _Parser(RisParser):
                 if line.startswith(self.START_TAG):  # as rispy finds a start
                     open_ = True
                     self.starts.append(number)
-            else:
-                tag = self.parse_line(line)[0]
+            elif line[2:5] == "  -":  # a tag line, as rispy's parse_line tells it
+                tag = line[:2]
                 if tag == self.START_TAG:
                     self.unended[len(self.starts) - 1] = number
                     self.starts.append(number)
@@ -93,16 +93,23 @@ def _values(raw: dict[str, Any], *tags: str) -> list[str]:
     out = []
     for tag in tags:
         value = raw.get(tag)
-        for item in value if isinstance(value, list) else [value] if value is not None else []:
-            text = clean(item)
-            if text:
-                out.append(text)
+        if value is not None:
+            for item in value if isinstance(value, list) else (value,):
+                text = clean(item)
+                if text:
+                    out.append(text)
     return out
 
 
 def _first(raw: dict[str, Any], *tags: str) -> str | None:
-    values = _values(raw, *tags)
-    return values[0] if values else None
+    for tag in tags:
+        value = raw.get(tag)
+        if value is not None:
+            for item in value if isinstance(value, list) else (value,):
+                text = clean(item)
+                if text:
+                    return text
+    return None
 
 
 def _kb_values(raw: dict[str, Any]) -> dict[str, str]:

@@ -18,6 +18,12 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def check_storable(text: str, source: str = "<input>", what: str = "a reference file") -> None:
     """Raise ImportProblem, with the line, when `text` holds a character no database stores."""
+    if "\x00" not in text:
+        try:  # a lone surrogate cannot be encoded; both tests run at C speed, the regex does not
+            text.encode("utf-8")
+            return
+        except UnicodeEncodeError:
+            pass
     found = _UNSTORABLE.search(text)
     if found is None:
         return

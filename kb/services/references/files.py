@@ -23,9 +23,15 @@ FORMAT_NAMES = tuple(READERS)
 EXPORT_FORMATS = {"bib": ".bib", "ris": ".ris", "csl-json": ".json"}
 
 
+# Other names people give the formats (the export's `bib`, the suffixes).
+_ALIASES = {"bib": "bibtex", "nbib": "medline", "pubmed": "pubmed-xml", "xml": "pubmed-xml",
+            "csl": "csl-json", "json": "csl-json"}  # fmt: skip
+
+
 def reader_named(name: str) -> Reader:
     """The reader of a format name (bibtex, ris, medline, pubmed-xml, csl-json)."""
-    reader = READERS.get(name.strip().lower())
+    wanted = name.strip().lower()
+    reader = READERS.get(_ALIASES.get(wanted, wanted))
     if reader is None:
         raise InvalidInput(f"unknown format {name!r}; kb reads {', '.join(FORMAT_NAMES)}")
     return reader
