@@ -158,6 +158,7 @@ def test_worst_cases_i_know_of_stay_within_2_s() -> None:
     # Thousands of records with one made key each: the key maker must not try them all again.
     _timed(parse_ris, "TY  - JOUR\nER  - \n")
     _timed(parse_medline, "PMID- 1\nTI  - T.\n\n")
+    _timed(parse_medline, "x\n\n")  # paragraphs of no MEDLINE at all: one problem, not 3 each
     record = "<PubmedArticle><MedlineCitation><PMID>1</PMID></MedlineCitation></PubmedArticle>"
     _timed(lambda t: parse_pubmed_xml(f"<PubmedArticleSet>{t}</PubmedArticleSet>"), record)
     _timed(lambda t: parse_csl_json("[" + t.rstrip(",") + "]"), '{"title": "T"},')

@@ -289,3 +289,15 @@ def test_csl_json_bad_items_are_problems_numbered_by_item() -> None:
 )
 def test_detection_by_content(text: str, fmt: str | None) -> None:
     assert by_content(text) == fmt
+
+
+def test_medline_text_that_is_not_medline_is_one_problem_per_run_of_it() -> None:
+    parsed = parse_medline("hello\n\nworld\nagain\n\nPMID- 1\nTI  - T.\nstray\nstray\n\nbye\n")
+    assert [(p.kind, p.line, p.citekey) for p in parsed.problems] == [
+        ("malformed record", 1, None),
+        ("malformed record", 6, parsed.records[0].citekey),
+        ("malformed record", 11, None),
+    ]
+    assert parsed.problems[0].message.startswith("Lines 1-4: no MEDLINE tag line")
+    assert "Line 8 (and 1 more line(s) of it) is neither" in parsed.problems[1].message
+    assert len(parsed.records) == 1

@@ -100,30 +100,58 @@ def parse_medline(text: str) -> ParseResult:
     drafts: list[Draft] = []
     problems: list[Problem] = []
     raw: dict[str, Any] = {}
-    faults: list[tuple[str, str]] = []
+    bad: list[int] = []  # lines of the record being read that are neither tag nor continuation
+    junk: list[int] = []  # first and last line of a run of paragraphs with no tag line
     start: int | None = None
     last: str | None = None
 
-    def close() -> None:
-        nonlocal raw, faults, start, last
-        if start is not None:
+    def flush_junk() -> None:
+        if junk:
+            first, end = junk[0], junk[-1]
+            lines = f"Line {first}" if first == end else f"Lines {first}-{end}"
+            problems.append(
+                Problem(
+                    "malformed record",
+                    first,
+                    None,
+                    f"{lines}: no MEDLINE tag line ('PMID- ', 'TI  - ', ...); not read.",
+                )
+            )
+            junk.clear()
+
+    def close(end: int) -> None:
+        nonlocal raw, start, last
+        if start is not None and not raw:  # text, but not MEDLINE: one problem for the run
+            junk[:] = [junk[0] if junk else start, end]
+        elif start is not None:
+            flush_junk()
             number = len(drafts) + 1
             draft = draft_of(raw, start, number)
+            if bad:
+                more = f" (and {len(bad) - 1} more line(s) of it)" if len(bad) > 1 else ""
+                draft.faults.append(
+                    (
+                        "malformed record",
+                        f"Line {bad[0]}{more} is neither a tag line ('TI  - ...') nor an "
+                        "indented continuation of one.",
+                    )
+                )
             if not draft.pmid:
-                faults.append(
+                draft.faults.append(
                     (
                         "missing pmid",
                         f"{where(start, number)} has no PMID line; a MEDLINE record starts with "
                         "'PMID- ' and its number (is the file cut, or not from PubMed?).",
                     )
                 )
-            draft.faults = faults
             drafts.append(draft)
-        raw, faults, start, last = {}, [], None, None
+        raw, start, last = {}, None, None
+        bad.clear()
 
+    number = 0
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
-            close()
+            close(number - 1)
             continue
         if start is None:
             start = number
@@ -134,16 +162,9 @@ def parse_medline(text: str) -> ParseResult:
         elif line[:1].isspace() and last is not None:
             _extend(raw, last, line.strip())
         else:
-            faults.append(
-                (
-                    "malformed record",
-                    f"Line {number} is neither a tag line ('TI  - ...') nor an indented "
-                    "continuation of one.",
-                )
-            )
-    close()
-    if not drafts and text.strip():
-        problems.append(Problem("malformed record", None, None, "No MEDLINE record in the file."))
+            bad.append(number)
+    close(number)
+    flush_junk()
     return assemble("medline", drafts, problems)
 
 
