@@ -21,7 +21,7 @@ from rispy import RisParser
 
 from kb.formats.citekeys import explicit_key, usable_key
 from kb.formats.drafts import Draft, assemble, where
-from kb.formats.records import LibraryBlock, ParseResult, Problem, Reader
+from kb.formats.records import ParseResult, Problem, Reader
 from kb.formats.text import clean, decode_bytes, doi_of, year_in
 
 # RIS reference types -> BibTeX entry types (anything else is misc).
@@ -215,4 +215,4 @@ def _decode(data: bytes, encoding: str | None, source: str) -> str:
 
 RIS = Reader(name="ris", label="RIS", suffixes=(".ris",), decode=_decode, parse=_parse)
 
-__all__ = ["RIS", "LibraryBlock", "draft_of", "parse_ris"]
+__all__ = ["KB_TAG", "RIS", "TYPES", "draft_of", "parse_ris"]
