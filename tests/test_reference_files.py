@@ -161,3 +161,23 @@ def test_cli_imports_each_format_with_json_report_and_refusal(
     odd.write_bytes((DATA / "endnote.ris").read_bytes())
     assert run(["reference", "import", str(odd), "--format", "ris"]) == 0
     assert "updated 2" in capsys.readouterr().out  # back from the MEDLINE fields to the RIS ones
+
+
+def test_a_retraction_read_from_pubmed_flags_the_claims_citing_it(sqlite_session: Session) -> None:
+    from kb.enums import FlagKind
+    from kb.models import Flag
+    from kb.services.checks import run_checks
+    from tests import factories
+
+    clean = b"PMID- 31000003\nTI  - Vitamin X for chronic pain.\nFAU - Gray, Ann\nDP  - 2018\n"
+    _import(sqlite_session, "a.nbib", clean)
+    ref = _rows(sqlite_session)["gray2018vitamin"]
+    claim = factories.claim(sqlite_session, refs=(ref,))
+    run_checks(session=sqlite_session, actor=None, claim_ids=[claim.id])
+    assert _import(sqlite_session, "sample.nbib").updated == ["gray2018vitamin"]
+    run_checks(session=sqlite_session, actor=None, claim_ids=[claim.id])
+    sqlite_session.expire_all()
+    flags = sqlite_session.exec(select(Flag).where(Flag.claim_id == claim.id)).all()
+    assert [(f.kind, f.note) for f in flags if f.kind == FlagKind.retracted_source] == [
+        (FlagKind.retracted_source, "Cited reference gray2018vitamin is marked retracted.")
+    ]
