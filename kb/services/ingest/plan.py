@@ -56,7 +56,7 @@ class IngestResult:
     title: str
     claims: list[dict[str, Any]] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
-    mapping: str = "none"  # "numbered", "inferred", "ambiguous", "none"
+    mapping: str = "none"  # "exact", "numbered", "inferred", "ambiguous", "none"
     links: list[dict[str, Any]] = field(default_factory=list)
     references: list[ResolvedEntry] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
@@ -176,14 +176,25 @@ def marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tup
     markers = parsed.markers
     if not markers:
         return "none", {}
+    # Where the format says which entry a marker is (JATS xref, a link, a footnote): confirmed.
+    plan: MarkerPlan = {}
+    for m, index in parsed.links.items():
+        key = resolved[index].citekey
+        if key:
+            plan[m] = (key, LinkState.confirmed)
+    if parsed.links and all(m in parsed.links for m in markers):
+        return "exact", plan
     if parsed.reference_list_numbered:
         by_number = {r.number: r for r in resolved if r.number is not None}
-        plan = {}
         for m in markers:
+            if m in parsed.links:
+                continue
             entry = by_number.get(int(m)) if m.isdigit() else None
             if entry is not None and entry.citekey:
                 plan[m] = (entry.citekey, LinkState.confirmed)
         return "numbered", plan
+    if plan:
+        return "exact", plan
     numbers = sorted(int(m) for m in markers if m.isdigit())
     run_1_n = numbers == list(range(1, len(resolved) + 1)) and len(numbers) == len(markers)
     if resolved and run_1_n:
