@@ -18,7 +18,7 @@ from kb.cli.root import (
 from kb.errors import InvalidInput
 from kb.services import articles as svc
 from kb.services.checks import run_checks
-from kb.services.ingest import IngestResult, decode_article, ingest_article
+from kb.services.ingest import IngestResult, ingest_article
 from kb.services.users import resolve_actor
 
 article_app = typer.Typer(
@@ -56,7 +56,9 @@ def _print_ingest(r: IngestResult) -> None:
 
 @article_app.command("ingest")
 def ingest(
-    path: Path = typer.Argument(..., help="Article as plain text or Markdown."),
+    path: Path = typer.Argument(
+        ..., help="Article: text, Markdown, HTML, Word (.docx) or JATS XML (by suffix and content)."
+    ),
     title: str | None = typer.Option(None, "--title", help="Title (default: the first line)."),
     slug: str | None = typer.Option(None, "--slug", help="URL slug (default: from the title)."),
     as_: str = AS_OPTION,
@@ -68,12 +70,12 @@ def ingest(
     """Ingest an article: claims, citations, measures and automatic flags, all or nothing."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    text = decode_article(path.read_bytes(), source=str(path))
+    data = path.read_bytes()
     with data_session() as session:
         actor = resolve_actor(session=session, email=as_)
         result = ingest_article(
-            session=session, actor=actor, text=text, title=title, slug=slug,
-            add_missing=add_missing,
+            session=session, actor=actor, text=data, title=title, slug=slug,
+            add_missing=add_missing, filename=str(path),
         )  # fmt: skip
     if json_:
         print_json(result.as_dict())

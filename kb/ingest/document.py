@@ -46,6 +46,7 @@ class Document:
     allow_parens: bool | None = None  # "(1)" is a marker; None: decided from the text
     reference_line: int | None = None  # a text file's reference heading (text after it is odd)
     extent: str = "the document"  # the whole input, as an error names it ("lines 1-40")
+    source_text: str = ""  # the article as text for the record; "" = the blocks' text
 
 
 # Between two marks of one citation: "1, 3", "2-4", "Hites 2004; Law et al. 2003".

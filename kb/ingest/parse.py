@@ -76,6 +76,7 @@ def read_text(
         allow_parens=allow_parens,
         reference_line=ref_line,
         extent=f"lines 1-{len(lines)}",
+        source_text=text,
     )
 
 
@@ -126,6 +127,7 @@ def parse_document(document: Document, *, title: str | None = None) -> ParsedArt
         warnings=warnings,
         links={m: links[m] for m in linked},
         format=document.format,
+        source_text=document.source_text or "\n\n".join(b.text for b in blocks),
     )
 
 

@@ -53,6 +53,8 @@ class ParsedArticle:
     # (JATS xref rid, an HTML link to the entry, a Word footnote): confirmed, never guessed.
     links: dict[str, int] = field(default_factory=dict)
     format: str = "text"
+    # The article as text, for the record: what a text file holds, the read text of other formats.
+    source_text: str = ""
 
 
 @dataclass

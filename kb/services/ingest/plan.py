@@ -23,6 +23,8 @@ from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
 from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
+from kb.ingest.parse import parse_document
+from kb.ingest.readers import read_document
 from kb.models import Article, utcnow
 from kb.services.references import library_identities, normalize_title
 
@@ -227,20 +229,26 @@ def decode_article(data: bytes, *, source: str) -> str:
 def plan_article(
     *,
     session: Session,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
+    filename: str | None = None,
 ) -> tuple[ParsedArticle, IngestResult, MarkerPlan]:
     """Parse and resolve an article without writing anything (the preview).
 
     furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
-    so the CLI and the web page cut the same lines.
+    so the CLI and the web page cut the same lines. ``text`` as bytes is a file (``filename``
+    its name): HTML, Word, JATS XML or text, detected by suffix and content.
     """
     if furniture is None:
         furniture = configured_furniture()
-    parsed = parse_article(text, furniture=furniture, title=title)
+    if isinstance(text, bytes):
+        document = read_document(text, name=filename or "", furniture=furniture, title=title)
+        parsed = parse_document(document, title=title)
+    else:
+        parsed = parse_article(text, furniture=furniture, title=title)
     the_title = (title or parsed.title).strip()
     the_slug = slugify(slug or the_title)
     if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
