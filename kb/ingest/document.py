@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from kb.ingest.blocks import Block
 from kb.ingest.records import Cite, RefEntry
 
-__all__ = ["Cite", "Document", "exact_links", "group_cites"]
+__all__ = ["Cite", "Document", "exact_links", "group_cites", "squeeze"]
 
 FORMATS = ("text", "markdown", "html", "docx", "jats")
 
@@ -141,3 +141,28 @@ def exact_links(document: Document, warnings: list[str]) -> dict[str, int]:
                     marker = cite.markers[i] = f"{marker} [{target}]"
                 links[marker] = index[target]
     return links
+
+
+def squeeze(raw: str) -> tuple[str, list[int]]:
+    """Runs of white space -> one space, outer space dropped; shift[i] = new offset of raw[i]."""
+    out: list[str] = []
+    shift: list[int] = []
+    length = 0
+    space = True  # drops leading space
+    for ch in raw:
+        shift.append(length)
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                length += 1
+            space = True
+        else:
+            out.append(ch)
+            length += 1
+            space = False
+    shift.append(length)
+    text = "".join(out)
+    if text.endswith(" "):
+        text = text[:-1]
+        shift = [min(s, len(text)) for s in shift]
+    return text, shift

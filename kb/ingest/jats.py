@@ -21,7 +21,7 @@ from lxml import etree
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
-from kb.ingest.document import Document, group_cites
+from kb.ingest.document import Document, group_cites, squeeze
 from kb.ingest.records import Cite, RefEntry
 
 # Elements whose content is not a statement of the article.
@@ -161,7 +161,7 @@ class _Reader:
         self._inline(el, pieces, cites, nested, top=True)
         raw = "".join(pieces)
         # Collapse white space, keeping the cites' offsets in step.
-        text, shift = _squeeze(raw)
+        text, shift = squeeze(raw)
         cites = [
             Cite(shift[c.start], shift[c.end], c.markers, c.targets)
             for c in cites
@@ -225,31 +225,6 @@ class _Reader:
         pieces.append(printed)
         if rids:
             cites.append(Cite(start, end + len(printed), markers, list(rids)))
-
-
-def _squeeze(raw: str) -> tuple[str, list[int]]:
-    """Runs of white space -> one space, outer space dropped; shift[i] = new offset of raw[i]."""
-    out: list[str] = []
-    shift: list[int] = []
-    length = 0
-    space = True  # drops leading space
-    for ch in raw:
-        shift.append(length)
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-                length += 1
-            space = True
-        else:
-            out.append(ch)
-            length += 1
-            space = False
-    shift.append(length)
-    text = "".join(out)
-    if text.endswith(" "):
-        text = text[:-1]
-        shift = [min(s, len(text)) for s in shift]
-    return text, shift
 
 
 def _reference(ref: etree._Element, index: int) -> RefEntry:

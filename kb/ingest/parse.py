@@ -371,7 +371,10 @@ def _reference_warnings(
         return
     if numbered:
         numbers = [r.number for r in references if r.number is not None]
-        if len(numbers) != len(references):
+        # A footnote or other entry a link points to needs no number.
+        linked = set(links.values())
+        unnumbered = [i for i, r in enumerate(references) if r.number is None]
+        if any(i not in linked for i in unnumbered):
             warnings.append("the reference list mixes numbered and unnumbered entries")
         if numbers != list(range(1, len(numbers) + 1)):
             warnings.append("reference numbers are not 1, 2, 3, ... in order")

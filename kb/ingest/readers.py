@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from kb.errors import ImportProblem
 from kb.ingest.document import Document
+from kb.ingest.html import read_html
 from kb.ingest.jats import read_jats
 from kb.ingest.parse import read_text
 
@@ -70,6 +71,8 @@ def read_document(
     kind = detect_format(data, name)
     if kind == "jats":
         return read_jats(data, source=source)
-    if kind in ("html", "docx"):
-        raise ImportProblem(f"{source}: {kind} articles cannot be read yet")
+    if kind == "html":
+        return read_html(data, source=source, furniture=furniture)
+    if kind == "docx":
+        raise ImportProblem(f"{source}: Word articles cannot be read yet")
     return read_text(decode_text(data, source=source), furniture=furniture, title=title)

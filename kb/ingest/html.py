@@ -1,0 +1,316 @@
+"""The HTML reader (a saved web page, a CMS export): page -> Document.
+
+Which part of a page is the article is decided by trafilatura, a library made for it: of the
+three compared on our own pages (a saved page with cookie banner, navigation, sidebar, footer and
+scripts; a CMS export), it kept every paragraph, list item, heading, the reference list and the
+footnotes, and dropped the furniture; readability-lxml kept the byline and dropped the footnotes;
+justext dropped list items, headings and the reference list as boilerplate. Its output loses
+the link targets and ids citations need, so it only *locates* the content: the blocks of the
+page itself whose text it kept are then read here, from the page's own tree.
+
+* Headings h1-h6 (the first h1 is the title), paragraphs, list items (nested lists included).
+* Markers: ``<sup>1</sup>``, ``<sup>1,3-5</sup>``, ``<a href="#ref1">[1]</a>`` and a footnote
+  link ``<sup><a href="#fn1">a</a></sup>``; "[1]" typed in the text is read as in plain text.
+  A link's target is the exact reference entry of its marker.
+* The reference list: the items or paragraphs under a References/Bibliography/Sources heading,
+  a footnotes section, and any other element a marker link points to.
+* Scripts, styles, forms, tables and images are never text; nothing of the page is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from kb.errors import ImportProblem
+from kb.ingest.blocks import Block
+from kb.ingest.document import Document, group_cites, squeeze
+from kb.ingest.furniture import compile_furniture, is_furniture
+from kb.ingest.records import Cite, RefEntry
+from kb.ingest.reflist import is_reference_heading, parse_reference_entry
+
+_SKIP = {
+    "script", "style", "noscript", "template", "svg", "math", "button", "form", "input",
+    "select", "textarea", "iframe", "img", "video", "audio", "object", "canvas", "head",
+    "title", "meta", "link", "table", "picture", "map",
+}  # fmt: skip
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "details", "dialog", "dd", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul", "body", "html",
+}  # fmt: skip
+_NUMBERS = re.compile(r"[\[(]?\s*\d{1,3}(?:\s*[,\-‐‑–—]\s*\d{1,3})*\s*[\])]?")
+_BEFORE_POWER = re.compile(r"(?:\d|\b(?:[kcmµu]?m|ft|in|mm|cm|km|s|sec|h|kg\s*/\s*m))$")
+_FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|doc-(?:end|foot)notes?", re.IGNORECASE)
+_BACKLINK = {"↩", "↑", "^", "⏎", "back", "return", "↩︎"}
+_FURNITURE_ROLES = {"navigation", "contentinfo", "complementary", "banner", "search", "dialog"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass
+class _Run:
+    """One block of the page as read: its text and the citation marks in it."""
+
+    kind: str  # "heading", "paragraph", "item"
+    level: int
+    text: str
+    cites: list[Cite]
+    line: int
+    el: etree._Element
+    ids: list[str] = field(default_factory=list)
+    footnote: bool = False
+    furniture: bool = False  # in the site's navigation, footer or sidebar
+
+
+def read_html(
+    data: bytes, *, source: str = "the page", furniture: Sequence[str] | None = None
+) -> Document:
+    """Read a web page or HTML fragment; a page with no main content is an ImportProblem."""
+    try:
+        markup = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        markup = data.decode("cp1252", errors="replace")  # what browsers assume without charset
+    markup = _XML_DECLARATION.sub("", markup)
+    if not markup.strip():
+        raise ImportProblem(f"{source}: the page is empty")
+    try:
+        root = lxml.html.fromstring(markup)
+    except (etree.ParserError, ValueError) as exc:
+        raise ImportProblem(f"{source}: not readable as HTML ({exc})") from None
+    kept = _main_texts(markup)
+    reader = _Reader()
+    reader.walk(root, footnote=False)
+    return reader.document(root, kept, source, compile_furniture(furniture))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _main_texts(markup: str) -> tuple[set[str], str]:
+    """The texts of the blocks trafilatura takes for the main content, and all of it joined."""
+    out = trafilatura.extract(
+        markup, output_format="xml", include_links=True, include_formatting=True,
+        include_tables=False, include_comments=False, favor_recall=True,
+    )  # fmt: skip
+    if not out:
+        return set(), ""
+    tree = etree.fromstring(out.encode("utf-8"), etree.XMLParser(recover=True))
+    texts = {
+        _norm("".join(el.itertext()))
+        for el in tree.iter("head", "p", "item", "quote", "cell")
+        if el.getparent() is not None
+    }
+    return texts, _norm(" ".join(tree.itertext()))
+
+
+def _is_furniture_element(el: etree._Element) -> bool:
+    """Navigation, a footer or a sidebar; a header outside the article (the site's banner)."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag in ("nav", "footer", "aside") or el.get("role") in _FURNITURE_ROLES:
+        return True
+    return tag == "header" and not any(a.tag in ("article", "main") for a in el.iterancestors())
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.runs: list[_Run] = []
+
+    def walk(self, el: etree._Element, *, footnote: bool, furniture: bool = False) -> None:
+        """Split el into runs of inline content between its block-level children."""
+        label = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
+        footnote = footnote or bool(_FOOTNOTES.search(label))
+        furniture = furniture or _is_furniture_element(el)
+        nodes: list[str | etree._Element] = [el.text] if el.text else []
+        for child in el:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in _BLOCKS:
+                self._flush(el, nodes, footnote, furniture)
+                nodes = []
+                self.walk(child, footnote=footnote, furniture=furniture)
+            elif tag and tag not in _SKIP:
+                nodes.append(child)
+            if child.tail:
+                nodes.append(child.tail)
+        self._flush(el, nodes, footnote, furniture)
+
+    def _flush(
+        self, el: etree._Element, nodes: list[str | etree._Element], footnote: bool, furniture: bool
+    ) -> None:
+        pieces: list[str] = []
+        cites: list[Cite] = []
+        ids = [i for i in (el.get("id"), el.get("name")) if i]
+        for node in nodes:
+            if isinstance(node, str):
+                pieces.append(node)
+            else:
+                ids.extend(i for d in node.iter() if (i := d.get("id") or d.get("name")))
+                self._inline(node, pieces, cites)
+        text, shift = squeeze("".join(pieces))
+        if not text:
+            return
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        heading = re.fullmatch(r"h([1-6])", tag)
+        parent = el.getparent()
+        in_item = tag == "li" or (tag == "p" and parent is not None and parent.tag == "li")
+        kind = "heading" if heading else "item" if in_item else "paragraph"
+        cites = [
+            Cite(shift[c.start], shift[c.end], c.markers, c.targets)
+            for c in cites
+            if shift[c.end] > shift[c.start]
+        ]
+        level = int(heading.group(1)) if heading else 0
+        run = _Run(kind, level, text, cites, el.sourceline or 0, el, ids, footnote, furniture)
+        self.runs.append(run)
+
+    def _inline(self, el: etree._Element, pieces: list[str], cites: list[Cite]) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _SKIP or not tag:
+            return
+        if tag == "br":
+            pieces.append(" ")
+            return
+        if tag == "a" and (el.get("class") or "").find("back") >= 0:
+            return
+        if tag in ("sup", "a") and self._marker(el, tag, pieces, cites):
+            return
+        if el.text:
+            pieces.append(el.text)
+        for child in el:
+            self._inline(child, pieces, cites)
+            if child.tail:
+                pieces.append(child.tail)
+
+    def _marker(self, el: etree._Element, tag: str, pieces: list[str], cites: list[Cite]) -> bool:
+        """Read a <sup> or in-page link as a citation mark; False when it is not one."""
+        printed = _norm(el.text_content())
+        links = [a for a in ([el] if tag == "a" else el.iter("a")) if a.get("href", "")[:1] == "#"]
+        targets = [a.get("href", "")[1:] for a in links]
+        if not printed or (tag == "a" and not targets) or len(printed) > 60:
+            return False
+        numeric = bool(_NUMBERS.fullmatch(printed))
+        if tag == "sup" and not targets:
+            before = "".join(pieces[-3:]).rstrip()
+            if not numeric or _BEFORE_POWER.search(before):
+                return False  # an exponent or a unit ("m²", "10⁶"), not a citation
+        if numeric:
+            markers = _expand(printed)
+            by_number = {_norm(a.text_content()).strip("[]()"): a.get("href")[1:] for a in links}
+            marks = [by_number.get(m) for m in markers]
+            if len(markers) == 1 and len(targets) == 1:
+                marks = [targets[0]]
+        elif len(targets) == 1:
+            markers, marks = [printed.strip("[]() ")], [targets[0]]
+        else:
+            return False
+        start = sum(len(p) for p in pieces)
+        pieces.append(printed)
+        # A link that prints words is a citation only if it points to a reference entry:
+        # checked once the entries are known (see _Reader.document).
+        cites.append(Cite(start, start + len(printed), markers, marks, narrative=not numeric))
+        return True
+
+    def document(
+        self, root: etree._Element, kept: tuple[set[str], str], source: str, patterns: object
+    ) -> Document:
+        texts, joined = kept
+        content = [
+            r
+            for r in self.runs
+            if not r.footnote
+            and not r.furniture
+            and (r.text in texts or (len(r.text) >= 25 and r.text in joined))
+            and not is_furniture(r.text, patterns)  # type: ignore[arg-type]
+        ]
+        entries: list[_Run] = [r for r in self.runs if r.footnote and r.kind != "heading"]
+        claims: list[_Run] = []
+        in_refs = 0
+        for run in content:
+            if run.kind == "heading" and (in_refs == 0 or run.level <= in_refs):
+                in_refs = run.level if is_reference_heading(run.text) else 0
+                if in_refs:
+                    continue
+            if in_refs:
+                if run.kind != "heading":
+                    entries.append(run)
+            else:
+                claims.append(run)
+        # Elements a marker links to are entries too, wherever they stand.
+        by_id = {i: r for r in self.runs for i in r.ids}
+        for run in claims + content:
+            for cite in run.cites:
+                for target in cite.targets:
+                    if target in by_id and by_id[target].kind != "heading":
+                        entry = by_id[target]
+                        if entry not in entries:
+                            entries.append(entry)
+        claims = [r for r in claims if r not in entries]
+        entries.sort(key=lambda r: self.runs.index(r))
+        references = [_entry(r) for r in entries]
+        keys = {k for r in entries for k in r.ids}
+        title = None
+        first_h1 = next((r for r in claims if r.kind == "heading" and r.level == 1), None)
+        if first_h1 is not None:
+            title = first_h1.text
+            claims.remove(first_h1)
+        else:
+            title = _norm(root.findtext(".//title") or "").split(" | ")[0] or None
+        if not any(r.kind != "heading" for r in claims):
+            raise ImportProblem(
+                f"{source}: no main content found (only navigation, scripts or site furniture)"
+            )
+        blocks = [_block(r, keys, entries) for r in claims]
+        return Document(
+            format="html", title=title, blocks=blocks, references=references, extent=source
+        )
+
+
+def _expand(printed: str) -> list[str]:
+    """ "1,3-5" -> 1, 3, 4, 5 (a range of more than 200 is kept as its two ends)."""
+    numbers: list[str] = []
+    for part in re.split(r"\s*,\s*", printed.strip("[]() ")):
+        ends = re.split(r"\s*[\-‐‑–—]\s*", part)
+        if len(ends) == 2 and 0 < int(ends[1]) - int(ends[0]) <= 200:
+            numbers.extend(str(n) for n in range(int(ends[0]), int(ends[1]) + 1))
+        else:
+            numbers.extend(e for e in ends if e)
+    return list(dict.fromkeys(numbers))
+
+
+def _entry(run: _Run) -> RefEntry:
+    text = run.text
+    number = None
+    parent = run.el.getparent()
+    if run.kind == "item" and parent is not None and parent.tag == "ol" and not run.footnote:
+        items = [li for li in parent if li.tag == "li"]
+        start = parent.get("start", "1")
+        number = (int(start) if start.isdigit() else 1) + items.index(run.el)
+    entry = parse_reference_entry(text, line=run.line, number=number, wrapped=True)
+    entry.key = run.ids[0] if run.ids else None
+    return entry
+
+
+def _block(run: _Run, keys: set[str], entries: list[_Run]) -> Block:
+    block = Block(run.kind, run.line, run.text, level=run.level)  # type: ignore[arg-type]
+    block.bullet = "-" if run.kind == "item" else ""
+    entry_ids = {i for r in entries for i in r.ids[:1]}
+    cites = []
+    for cite in run.cites:
+        if cite.narrative and not any(t in keys for t in cite.targets):
+            continue  # a link that prints words and points elsewhere: not a citation
+        # An entry is known by its first id: a mark pointing at another id of it goes there.
+        targets = [
+            t if t in entry_ids or t is None else _first_id(t, entries) for t in cite.targets
+        ]
+        cites.append(Cite(cite.start, cite.end, cite.markers, targets))
+    block.cites = group_cites(run.text, cites)
+    return block
+
+
+def _first_id(target: str, entries: list[_Run]) -> str | None:
+    return next((r.ids[0] for r in entries if target in r.ids), None)
