@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from kb.ingest.blocks import Block
 from kb.ingest.records import Cite, RefEntry
 
-__all__ = ["Cite", "Document", "exact_links", "group_cites", "squeeze"]
+__all__ = [
+    "Cite",
+    "Document",
+    "exact_links",
+    "expand_numbers",
+    "group_cites",
+    "is_number_list",
+    "squeeze",
+]
 
 FORMATS = ("text", "markdown", "html", "docx", "jats")
 
@@ -59,6 +67,8 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _CLOSE = {"(": ")", "[": "]"}
+# What a superscript or a link prints when it is a numbered citation: "1", "1,3-5", "[4]".
+_NUMBER_LIST = re.compile(r"[\[(]?\s*\d{1,3}(?:\s*[,\-‐‑–—]\s*\d{1,3})*\s*[\])]?")
 
 
 def group_cites(text: str, cites: Sequence[Cite], order: Sequence[str] = ()) -> list[Cite]:
@@ -166,3 +176,20 @@ def squeeze(raw: str) -> tuple[str, list[int]]:
         text = text[:-1]
         shift = [min(s, len(text)) for s in shift]
     return text, shift
+
+
+def is_number_list(printed: str) -> bool:
+    """True for what a numbered citation mark prints: "1", "1,3-5", "[4]", "(2, 3)"."""
+    return bool(_NUMBER_LIST.fullmatch(printed))
+
+
+def expand_numbers(printed: str) -> list[str]:
+    """ "1,3-5" -> 1, 3, 4, 5 (a range of more than 200 is kept as its two ends)."""
+    numbers: list[str] = []
+    for part in re.split(r"\s*,\s*", printed.strip("[]() ")):
+        ends = re.split(r"\s*[\-‐‑–—]\s*", part)
+        if len(ends) == 2 and 0 < int(ends[1]) - int(ends[0]) <= 200:
+            numbers.extend(str(n) for n in range(int(ends[0]), int(ends[1]) + 1))
+        else:
+            numbers.extend(e for e in ends if e)
+    return list(dict.fromkeys(numbers))

@@ -29,7 +29,7 @@ from lxml import etree
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
-from kb.ingest.document import Document, group_cites, squeeze
+from kb.ingest.document import Document, expand_numbers, group_cites, is_number_list, squeeze
 from kb.ingest.furniture import compile_furniture, is_furniture
 from kb.ingest.records import Cite, RefEntry
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry
@@ -44,7 +44,6 @@ _BLOCKS = {
     "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
     "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "ul", "body", "html",
 }  # fmt: skip
-_NUMBERS = re.compile(r"[\[(]?\s*\d{1,3}(?:\s*[,\-‐‑–—]\s*\d{1,3})*\s*[\])]?")
 _BEFORE_POWER = re.compile(r"(?:\d|\b(?:[kcmµu]?m|ft|in|mm|cm|km|s|sec|h|kg\s*/\s*m))$")
 _FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|doc-(?:end|foot)notes?", re.IGNORECASE)
 _BACKLINK = {"↩", "↑", "^", "⏎", "back", "return", "↩︎"}
@@ -193,13 +192,13 @@ class _Reader:
         targets = [a.get("href", "")[1:] for a in links]
         if not printed or (tag == "a" and not targets) or len(printed) > 60:
             return False
-        numeric = bool(_NUMBERS.fullmatch(printed))
+        numeric = is_number_list(printed)
         if tag == "sup" and not targets:
             before = "".join(pieces[-3:]).rstrip()
             if not numeric or _BEFORE_POWER.search(before):
                 return False  # an exponent or a unit ("m²", "10⁶"), not a citation
         if numeric:
-            markers = _expand(printed)
+            markers = expand_numbers(printed)
             by_number = {_norm(a.text_content()).strip("[]()"): a.get("href")[1:] for a in links}
             marks = [by_number.get(m) for m in markers]
             if len(markers) == 1 and len(targets) == 1:
@@ -268,18 +267,6 @@ class _Reader:
         return Document(
             format="html", title=title, blocks=blocks, references=references, extent=source
         )
-
-
-def _expand(printed: str) -> list[str]:
-    """ "1,3-5" -> 1, 3, 4, 5 (a range of more than 200 is kept as its two ends)."""
-    numbers: list[str] = []
-    for part in re.split(r"\s*,\s*", printed.strip("[]() ")):
-        ends = re.split(r"\s*[\-‐‑–—]\s*", part)
-        if len(ends) == 2 and 0 < int(ends[1]) - int(ends[0]) <= 200:
-            numbers.extend(str(n) for n in range(int(ends[0]), int(ends[1]) + 1))
-        else:
-            numbers.extend(e for e in ends if e)
-    return list(dict.fromkeys(numbers))
 
 
 def _entry(run: _Run) -> RefEntry:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from kb.errors import ImportProblem
 from kb.ingest.document import Document
+from kb.ingest.docx import read_docx
 from kb.ingest.html import read_html
 from kb.ingest.jats import read_jats
 from kb.ingest.parse import read_text
@@ -74,5 +75,5 @@ def read_document(
     if kind == "html":
         return read_html(data, source=source, furniture=furniture)
     if kind == "docx":
-        raise ImportProblem(f"{source}: Word articles cannot be read yet")
+        return read_docx(data, source=source)
     return read_text(decode_text(data, source=source), furniture=furniture, title=title)

@@ -24,3 +24,11 @@ def test_editor_uploads_a_jats_file_previews_and_saves_it(open_app, db: Session)
     claims = db.exec(select(Claim.text).where(Claim.article_id == saved.id)).all()
     assert "Back pain is common." in claims and not any("<" in t for t in claims)
     assert "Back pain is common" in saved.source_text and "<xref" not in saved.source_text
+
+
+def test_a_word_file_that_is_not_a_zip_shows_the_reason(open_app) -> None:
+    at = open_app("editor", "articles.py")
+    at.file_uploader(key="ing_file").upload("draft.docx", b"not a zip", "application/msword").run()
+    at.button(key="ing_preview").click().run()
+    assert not at.exception
+    assert "draft.docx: not a Word file (it is not a zip archive)" in texts(at)

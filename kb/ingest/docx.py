@@ -1,0 +1,261 @@
+"""The Word reader (.docx): manuscript -> Document.
+
+python-docx opens the package and names the styles; the paragraphs, footnotes and endnotes are
+read from their XML, so that tracked changes read as accepted (inserted text kept, deleted text
+dropped) and comments, field codes and text boxes stay out.
+
+* Headings by paragraph style ("Heading 1".."Heading 6", or an outline level); "Title", else the
+  first "Heading 1", is the title. List paragraphs (numbering or a "List ..." style) are items.
+* Markers: a footnote or endnote reference is marker N, N its number as Word prints it (notes are
+  numbered in the order they are referenced), and the notes are the reference list, each linked
+  exactly to its marker. Superscript numbers ("1", "1,3-5") are markers resolved against a
+  numbered list; "[1]" typed in the text is read as in plain text.
+* Tables are not claims. Where a block is: its paragraph number in the body.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from lxml import etree
+
+from kb.errors import ImportProblem
+from kb.ingest.blocks import Block
+from kb.ingest.document import Document, expand_numbers, group_cites, is_number_list
+from kb.ingest.records import Cite, RefEntry
+from kb.ingest.reflist import is_reference_heading, parse_reference_entry
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HIDDEN = {f"{W}del", f"{W}moveFrom", f"{W}txbxContent", f"{W}comment"}
+_HEADING = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
+_BEFORE_POWER = re.compile(r"(?:\d|\b(?:[kcmµu]?m|mm|cm|km|kg\s*/\s*m))$")
+_NOTES = (("footnote", "word/footnotes.xml"), ("endnote", "word/endnotes.xml"))
+
+
+def read_docx(data: bytes, *, source: str = "the Word file") -> Document:
+    """Read a .docx manuscript; a file that is not one is an ImportProblem saying so."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        names = set(package.namelist())
+    except zipfile.BadZipFile:
+        raise ImportProblem(f"{source}: not a Word file (it is not a zip archive)") from None
+    if "word/document.xml" not in names:
+        raise ImportProblem(f"{source}: not a Word document (the zip has no word/document.xml)")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        notes = {kind: _notes(package.read(path)) for kind, path in _NOTES if path in names}
+    except (ValueError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
+        raise ImportProblem(f"{source}: the Word document cannot be read ({exc})") from None
+    styles = {s.style_id: s.name or "" for s in document.styles}
+    return _Reader(styles, notes, source).read(document.element.body)
+
+
+def _visible_runs(p: etree._Element) -> list[etree._Element]:
+    """The runs of a paragraph as the accepted document shows them, in order."""
+    runs = []
+    for run in p.iter(f"{W}r"):
+        ancestors = []
+        for a in run.iterancestors():
+            if a is p:
+                break
+            ancestors.append(a.tag)
+        if not _HIDDEN.intersection(ancestors):
+            runs.append(run)
+    return runs
+
+
+def _run_text(run: etree._Element) -> str:
+    parts = []
+    for child in run:
+        if child.tag == f"{W}t":
+            parts.append(child.text or "")
+        elif child.tag in (f"{W}tab", f"{W}br", f"{W}cr"):
+            parts.append(" ")
+        elif child.tag == f"{W}noBreakHyphen":
+            parts.append("-")
+    return "".join(parts)
+
+
+def _superscript(run: etree._Element) -> bool:
+    align = run.find(f"{W}rPr/{W}vertAlign")
+    return align is not None and align.get(f"{W}val") == "superscript"
+
+
+def _notes(xml: bytes) -> dict[str, str]:
+    """note id -> its text (separators and the note's own number left out)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml, parser)
+    notes = {}
+    for note in root:
+        if note.get(f"{W}type") not in (None, "normal"):
+            continue
+        paragraphs = ["".join(_run_text(r) for r in _visible_runs(p)) for p in note.iter(f"{W}p")]
+        text = re.sub(r"\s+", " ", " ".join(paragraphs)).strip()
+        if text:
+            notes[note.get(f"{W}id", "")] = text
+    return notes
+
+
+class _Reader:
+    def __init__(self, styles: dict[str, str], notes: dict[str, dict[str, str]], source: str):
+        self.styles = styles
+        self.notes = notes
+        self.source = source
+        self.numbers: dict[tuple[str, str], str] = {}  # (kind, note id) -> printed number
+        self.blocks: list[Block] = []
+        self.title: str | None = None
+        self.count = 0
+        self.both = False  # footnotes and endnotes: endnotes print i, ii, iii as Word does
+
+    def read(self, body: etree._Element) -> Document:
+        self.both = all(body.find(f".//{W}{k}Reference") is not None for k, _ in _NOTES)
+        self._container(body)
+        references = []
+        for (kind, note_id), number in self.numbers.items():
+            text = self.notes.get(kind, {}).get(note_id)
+            if text is None:
+                continue
+            entry = parse_reference_entry(text, line=0, wrapped=True)
+            entry.number = int(number) if number.isdigit() and not self.both else None
+            entry.key = f"{kind}-{note_id}"
+            references.append(entry)
+        references.extend(self._printed_list())
+        if not self.title:
+            first = next((b for b in self.blocks if b.kind == "heading" and b.level == 1), None)
+            if first is not None:
+                self.title = first.text
+                self.blocks.remove(first)
+        if not any(b.kind != "heading" for b in self.blocks):
+            raise ImportProblem(f"{self.source}: the Word document has no paragraphs of text")
+        return Document(
+            format="docx",
+            title=self.title,
+            blocks=self.blocks,
+            references=references,
+            extent=self.source,
+        )
+
+    def _printed_list(self) -> list[RefEntry]:
+        """The entries under a References/Bibliography/Sources heading (taken out of the blocks);
+        a Word-numbered list's entries are numbered in order, as Word prints them."""
+        start = next(
+            (
+                i
+                for i, b in enumerate(self.blocks)
+                if b.kind == "heading" and is_reference_heading(b.text)
+            ),
+            None,
+        )
+        if start is None:
+            return []
+        level = self.blocks[start].level
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(self.blocks))
+                if self.blocks[i].kind == "heading" and self.blocks[i].level <= level
+            ),
+            len(self.blocks),
+        )
+        listed = [b for b in self.blocks[start + 1 : end] if b.kind != "heading"]
+        del self.blocks[start:end]
+        entries = []
+        for n, block in enumerate(listed, 1):
+            number = n if block.bullet == "1." else None
+            entries.append(
+                parse_reference_entry(block.text, line=block.line, number=number, wrapped=True)
+            )
+        return entries
+
+    def _container(self, el: etree._Element) -> None:
+        for child in el:
+            if child.tag == f"{W}p":
+                self._paragraph(child)
+            elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}ins", f"{W}moveTo"):
+                self._container(child)  # content controls and inserted paragraphs
+
+    def _paragraph(self, p: etree._Element) -> None:
+        self.count += 1
+        style_id = p.find(f"{W}pPr/{W}pStyle")
+        style = self.styles.get(style_id.get(f"{W}val", ""), "") if style_id is not None else ""
+        outline = p.find(f"{W}pPr/{W}outlineLvl")
+        pieces: list[str] = []
+        cites: list[Cite] = []
+        sup: list[str] = []  # adjacent superscript text, read as one mark
+        sup_start = 0
+
+        def close_sup() -> None:
+            printed = "".join(sup)
+            before = "".join(pieces)[:sup_start].rstrip()
+            if printed and is_number_list(printed) and not _BEFORE_POWER.search(before):
+                markers = expand_numbers(printed)
+                cites.append(
+                    Cite(sup_start, sup_start + len(printed), markers, [None] * len(markers))
+                )
+            sup.clear()
+
+        for run in _visible_runs(p):
+            ref = run.find(f"{W}footnoteReference")
+            kind = "footnote"
+            if ref is None:
+                ref, kind = run.find(f"{W}endnoteReference"), "endnote"
+            if ref is not None:
+                close_sup()
+                note_id = ref.get(f"{W}id", "")
+                number = self.numbers.setdefault((kind, note_id), "")
+                if not number:
+                    same = sum(1 for k, _ in self.numbers if k == kind)
+                    number = _roman(same) if kind == "endnote" and self.both else str(same)
+                    self.numbers[(kind, note_id)] = number
+                start = sum(len(x) for x in pieces)
+                pieces.append(number)
+                cites.append(Cite(start, start + len(number), [number], [f"{kind}-{note_id}"]))
+                continue
+            text = _run_text(run)
+            if _superscript(run) and text:
+                if not sup:
+                    sup_start = sum(len(x) for x in pieces)
+                sup.append(text)
+            elif sup and text:
+                close_sup()
+            pieces.append(text)
+        close_sup()
+        raw = "".join(pieces)
+        text = raw.strip()
+        if not text:
+            return
+        lead = len(raw) - len(raw.lstrip())
+        cites = [Cite(c.start - lead, c.end - lead, c.markers, c.targets) for c in cites]
+        heading = _HEADING.search(style)
+        level = int(heading.group(1)) if heading else 0
+        if not level and outline is not None and outline.get(f"{W}val", "9").isdigit():
+            level = int(outline.get(f"{W}val", "9")) + 1
+        if style.lower() == "title" and self.title is None:
+            self.title = text
+            return
+        numbered = p.find(f"{W}pPr/{W}numPr") is not None
+        if 0 < level <= 6:
+            kind_ = "heading"
+        elif numbered or style.lower().startswith("list"):
+            kind_ = "item"
+        else:
+            kind_ = "paragraph"
+        block = Block(kind_, self.count, text, level=level if kind_ == "heading" else 0)  # type: ignore[arg-type]
+        block.bullet = ("1." if numbered else "-") if kind_ == "item" else ""
+        block.place = f"paragraph {self.count}"
+        block.cites = group_cites(text, cites)
+        self.blocks.append(block)
+
+
+def _roman(n: int) -> str:
+    """1 -> "i", 4 -> "iv": how Word numbers endnotes beside footnotes."""
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):  # fmt: skip
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
