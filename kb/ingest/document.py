@@ -33,6 +33,7 @@ __all__ = [
     "expand_numbers",
     "group_cites",
     "is_number_list",
+    "Pieces",
     "squeeze",
 ]
 
@@ -193,3 +194,32 @@ def expand_numbers(printed: str) -> list[str]:
         else:
             numbers.extend(e for e in ends if e)
     return list(dict.fromkeys(numbers))
+
+
+class Pieces:
+    """A block's text built piece by piece, knowing its length and its last characters without
+    joining it: a reader asks both at every mark, which joining made quadratic."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def append(self, text: str) -> None:
+        """Add a piece at the end."""
+        self.parts.append(text)
+        self.length += len(text)
+
+    def tail(self, n: int) -> str:
+        """The last n characters (fewer when the text is shorter)."""
+        taken: list[str] = []
+        size = 0
+        for part in reversed(self.parts):
+            taken.append(part)
+            size += len(part)
+            if size >= n:
+                break
+        return "".join(reversed(taken))[-n:]
+
+    def text(self) -> str:
+        """The whole text."""
+        return "".join(self.parts)

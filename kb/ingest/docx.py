@@ -18,13 +18,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
-from kb.ingest.document import Document, expand_numbers, group_cites, is_number_list
+from kb.ingest.document import Document, Pieces, expand_numbers, group_cites, is_number_list
 from kb.ingest.records import Cite, RefEntry
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry
 
@@ -32,6 +34,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HIDDEN = {f"{W}del", f"{W}moveFrom", f"{W}txbxContent", f"{W}comment"}
 _HEADING = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
 _BEFORE_POWER = re.compile(r"(?:\d|\b(?:[kcmµu]?m|mm|cm|km|kg\s*/\s*m))$")
+_DAMAGED = (
+    ValueError, KeyError, EOFError, OSError, zlib.error, etree.XMLSyntaxError,
+    zipfile.BadZipFile, PackageNotFoundError, NotImplementedError,
+)  # fmt: skip
 _NOTES = (("footnote", "word/footnotes.xml"), ("endnote", "word/endnotes.xml"))
 
 
@@ -40,15 +46,15 @@ def read_docx(data: bytes, *, source: str = "the Word file") -> Document:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, ValueError):
         raise ImportProblem(f"{source}: not a Word file (it is not a zip archive)") from None
     if "word/document.xml" not in names:
         raise ImportProblem(f"{source}: not a Word document (the zip has no word/document.xml)")
     try:
         document = docx.Document(io.BytesIO(data))
         notes = {kind: _notes(package.read(path)) for kind, path in _NOTES if path in names}
-    except (ValueError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise ImportProblem(f"{source}: the Word document cannot be read ({exc})") from None
+    except _DAMAGED as exc:  # a damaged archive or part: python-docx and zipfile raise these
+        raise ImportProblem(f"{source}: the Word document is damaged ({exc})") from None
     styles = {s.style_id: s.name or "" for s in document.styles}
     return _Reader(styles, notes, source).read(document.element.body)
 
@@ -105,6 +111,7 @@ class _Reader:
         self.notes = notes
         self.source = source
         self.numbers: dict[tuple[str, str], str] = {}  # (kind, note id) -> printed number
+        self.counts: dict[str, int] = {}  # notes of each kind numbered so far
         self.blocks: list[Block] = []
         self.title: str | None = None
         self.count = 0
@@ -182,15 +189,15 @@ class _Reader:
         style_id = p.find(f"{W}pPr/{W}pStyle")
         style = self.styles.get(style_id.get(f"{W}val", ""), "") if style_id is not None else ""
         outline = p.find(f"{W}pPr/{W}outlineLvl")
-        pieces: list[str] = []
+        pieces = Pieces()
         cites: list[Cite] = []
         sup: list[str] = []  # adjacent superscript text, read as one mark
         sup_start = 0
+        sup_before = ""  # the text just before the superscript (a unit makes it an exponent)
 
         def close_sup() -> None:
             printed = "".join(sup)
-            before = "".join(pieces)[:sup_start].rstrip()
-            if printed and is_number_list(printed) and not _BEFORE_POWER.search(before):
+            if printed and is_number_list(printed) and not _BEFORE_POWER.search(sup_before):
                 markers = expand_numbers(printed)
                 cites.append(
                     Cite(sup_start, sup_start + len(printed), markers, [None] * len(markers))
@@ -207,23 +214,23 @@ class _Reader:
                 note_id = ref.get(f"{W}id", "")
                 number = self.numbers.setdefault((kind, note_id), "")
                 if not number:
-                    same = sum(1 for k, _ in self.numbers if k == kind)
+                    same = self.counts[kind] = self.counts.get(kind, 0) + 1
                     number = _roman(same) if kind == "endnote" and self.both else str(same)
                     self.numbers[(kind, note_id)] = number
-                start = sum(len(x) for x in pieces)
+                start = pieces.length
                 pieces.append(number)
                 cites.append(Cite(start, start + len(number), [number], [f"{kind}-{note_id}"]))
                 continue
             text = _run_text(run)
             if _superscript(run) and text:
                 if not sup:
-                    sup_start = sum(len(x) for x in pieces)
+                    sup_start, sup_before = pieces.length, pieces.tail(20).rstrip()
                 sup.append(text)
             elif sup and text:
                 close_sup()
             pieces.append(text)
         close_sup()
-        raw = "".join(pieces)
+        raw = pieces.text()
         text = raw.strip()
         if not text:
             return

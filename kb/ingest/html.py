@@ -29,7 +29,14 @@ from lxml import etree
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
-from kb.ingest.document import Document, expand_numbers, group_cites, is_number_list, squeeze
+from kb.ingest.document import (
+    Document,
+    Pieces,
+    expand_numbers,
+    group_cites,
+    is_number_list,
+    squeeze,
+)
 from kb.ingest.furniture import compile_furniture, is_furniture
 from kb.ingest.records import Cite, RefEntry
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry
@@ -141,7 +148,7 @@ class _Reader:
     def _flush(
         self, el: etree._Element, nodes: list[str | etree._Element], footnote: bool, furniture: bool
     ) -> None:
-        pieces: list[str] = []
+        pieces = Pieces()
         cites: list[Cite] = []
         ids = [i for i in (el.get("id"), el.get("name")) if i]
         for node in nodes:
@@ -150,7 +157,7 @@ class _Reader:
             else:
                 ids.extend(i for d in node.iter() if (i := d.get("id") or d.get("name")))
                 self._inline(node, pieces, cites)
-        text, shift = squeeze("".join(pieces))
+        text, shift = squeeze(pieces.text())
         if not text:
             return
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
@@ -167,7 +174,7 @@ class _Reader:
         run = _Run(kind, level, text, cites, el.sourceline or 0, el, ids, footnote, furniture)
         self.runs.append(run)
 
-    def _inline(self, el: etree._Element, pieces: list[str], cites: list[Cite]) -> None:
+    def _inline(self, el: etree._Element, pieces: Pieces, cites: list[Cite]) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in _SKIP or not tag:
             return
@@ -185,7 +192,7 @@ class _Reader:
             if child.tail:
                 pieces.append(child.tail)
 
-    def _marker(self, el: etree._Element, tag: str, pieces: list[str], cites: list[Cite]) -> bool:
+    def _marker(self, el: etree._Element, tag: str, pieces: Pieces, cites: list[Cite]) -> bool:
         """Read a <sup> or in-page link as a citation mark; False when it is not one."""
         printed = _norm(el.text_content())
         links = [a for a in ([el] if tag == "a" else el.iter("a")) if a.get("href", "")[:1] == "#"]
@@ -194,7 +201,7 @@ class _Reader:
             return False
         numeric = is_number_list(printed)
         if tag == "sup" and not targets:
-            before = "".join(pieces[-3:]).rstrip()
+            before = pieces.tail(20).rstrip()
             if not numeric or _BEFORE_POWER.search(before):
                 return False  # an exponent or a unit ("m²", "10⁶"), not a citation
         if numeric:
@@ -207,7 +214,7 @@ class _Reader:
             markers, marks = [printed.strip("[]() ")], [targets[0]]
         else:
             return False
-        start = sum(len(p) for p in pieces)
+        start = pieces.length
         pieces.append(printed)
         # A link that prints words is a citation only if it points to a reference entry:
         # checked once the entries are known (see _Reader.document).

@@ -21,7 +21,7 @@ from lxml import etree
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
-from kb.ingest.document import Document, group_cites, squeeze
+from kb.ingest.document import Document, Pieces, group_cites, squeeze
 from kb.ingest.records import Cite, RefEntry
 
 # Elements whose content is not a statement of the article.
@@ -155,11 +155,11 @@ class _Reader:
                     self._list(part)
 
     def _paragraph(self, el: etree._Element, kind: str) -> None:
-        pieces: list[str] = []
+        pieces = Pieces()
         cites: list[Cite] = []
         nested: list[etree._Element] = []
         self._inline(el, pieces, cites, nested, top=True)
-        raw = "".join(pieces)
+        raw = pieces.text()
         # Collapse white space, keeping the cites' offsets in step.
         text, shift = squeeze(raw)
         cites = [
@@ -184,7 +184,7 @@ class _Reader:
     def _inline(
         self,
         el: etree._Element,
-        pieces: list[str],
+        pieces: Pieces,
         cites: list[Cite],
         nested: list[etree._Element],
         *,
@@ -206,13 +206,13 @@ class _Reader:
             if child.tail:
                 pieces.append(child.tail)
 
-    def _xref(self, el: etree._Element, pieces: list[str], cites: list[Cite]) -> None:
+    def _xref(self, el: etree._Element, pieces: Pieces, cites: list[Cite]) -> None:
         printed = _text(el)
         rids = (el.get("rid") or "").split()
-        end = sum(len(p) for p in pieces)
+        end = pieces.length
         start, names = end, ""
         if len(rids) == 1 and _YEAR.fullmatch(printed):
-            before = "".join(pieces[-8:])[-80:]
+            before = pieces.tail(80)
             named = _NAMED.search(before)
             if named:
                 names = re.sub(r"\s+", " ", before[named.start() :])
