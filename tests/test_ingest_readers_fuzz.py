@@ -113,6 +113,20 @@ def _big_tables_and_lists() -> bytes:
     return b"<html><body><main><h1>T</h1>" + page + b"</main></body></html>"
 
 
+def _many_linked_references() -> bytes:
+    """850 paragraphs, each citing its own entry of an 850-entry list by link."""
+    n = 850
+    paragraphs = b"".join(
+        b'<p>Walking helps adults %d.<sup><a href="#r%d">%d</a></sup></p>' % (i, i + 1, i + 1)
+        for i in range(n)
+    )
+    entries = b"".join(
+        b'<li id="r%d">Author A. Title %d. J Pain. 2020;1:1-9.</li>' % (i + 1, i) for i in range(n)
+    )
+    page = paragraphs + b"<h2>References</h2><ol>" + entries + b"</ol>"
+    return b"<html><body><main><h1>T</h1>" + page + b"</main></body></html>"
+
+
 @pytest.mark.parametrize(
     ("name", "make"),
     [
@@ -120,6 +134,7 @@ def _big_tables_and_lists() -> bytes:
         ("big.nxml", _big_jats),
         ("big.docx", _big_docx),
         ("lists.html", _big_tables_and_lists),
+        ("references.html", _many_linked_references),
     ],
 )
 def test_a_100_kb_input_reads_within_2_seconds(name: str, make: Callable[[], bytes]) -> None:

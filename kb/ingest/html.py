@@ -58,7 +58,7 @@ _FURNITURE_ROLES = {"navigation", "contentinfo", "complementary", "banner", "sea
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-@dataclass
+@dataclass(eq=False)  # runs are told apart by identity: two may print the same text
 class _Run:
     """One block of the page as read: its text and the citation marks in it."""
 
@@ -248,17 +248,21 @@ class _Reader:
                 claims.append(run)
         # Elements a marker links to are entries too, wherever they stand.
         by_id = {i: r for r in self.runs for i in r.ids}
-        for run in claims + content:
+        chosen = set(entries)
+        for run in claims:
             for cite in run.cites:
                 for target in cite.targets:
-                    if target in by_id and by_id[target].kind != "heading":
-                        entry = by_id[target]
-                        if entry not in entries:
-                            entries.append(entry)
-        claims = [r for r in claims if r not in entries]
-        entries.sort(key=lambda r: self.runs.index(r))
-        references = [_entry(r) for r in entries]
-        keys = {k for r in entries for k in r.ids}
+                    entry = by_id.get(target or "")
+                    if entry is not None and entry.kind != "heading" and entry not in chosen:
+                        chosen.add(entry)
+                        entries.append(entry)
+        claims = [r for r in claims if r not in chosen]
+        order = {r: i for i, r in enumerate(self.runs)}
+        entries.sort(key=order.__getitem__)
+        numbers = _list_numbers(entries)
+        references = [_entry(r, numbers.get(r)) for r in entries]
+        # Any id of an entry -> the id it is known by (its first).
+        first_of = {k: r.ids[0] for r in entries for k in r.ids}
         title = None
         first_h1 = next((r for r in claims if r.kind == "heading" and r.level == 1), None)
         if first_h1 is not None:
@@ -270,41 +274,44 @@ class _Reader:
             raise ImportProblem(
                 f"{source}: no main content found (only navigation, scripts or site furniture)"
             )
-        blocks = [_block(r, keys, entries) for r in claims]
+        blocks = [_block(r, first_of) for r in claims]
         return Document(
             format="html", title=title, blocks=blocks, references=references, extent=source
         )
 
 
-def _entry(run: _Run) -> RefEntry:
-    text = run.text
-    number = None
-    parent = run.el.getparent()
-    if run.kind == "item" and parent is not None and parent.tag == "ol" and not run.footnote:
-        items = [li for li in parent if li.tag == "li"]
-        start = parent.get("start", "1")
-        number = (int(start) if start.isdigit() else 1) + items.index(run.el)
-    entry = parse_reference_entry(text, line=run.line, number=number, wrapped=True)
+def _list_numbers(entries: list[_Run]) -> dict[_Run, int]:
+    """The number an <ol> prints before each of its items (footnotes are known by their id)."""
+    numbers: dict[_Run, int] = {}
+    counted: dict[etree._Element, dict[etree._Element, int]] = {}
+    for run in entries:
+        parent = run.el.getparent()
+        if run.kind != "item" or parent is None or parent.tag != "ol" or run.footnote:
+            continue
+        if parent not in counted:
+            start = parent.get("start", "1")
+            first = int(start) if start.isdigit() else 1
+            items = [li for li in parent if li.tag == "li"]
+            counted[parent] = {li: first + i for i, li in enumerate(items)}
+        numbers[run] = counted[parent][run.el]
+    return numbers
+
+
+def _entry(run: _Run, number: int | None) -> RefEntry:
+    entry = parse_reference_entry(run.text, line=run.line, number=number, wrapped=True)
     entry.key = run.ids[0] if run.ids else None
     return entry
 
 
-def _block(run: _Run, keys: set[str], entries: list[_Run]) -> Block:
+def _block(run: _Run, first_of: dict[str, str]) -> Block:
     block = Block(run.kind, run.line, run.text, level=run.level)  # type: ignore[arg-type]
     block.bullet = "-" if run.kind == "item" else ""
-    entry_ids = {i for r in entries for i in r.ids[:1]}
     cites = []
     for cite in run.cites:
-        if cite.narrative and not any(t in keys for t in cite.targets):
+        if cite.narrative and not any(t in first_of for t in cite.targets if t):
             continue  # a link that prints words and points elsewhere: not a citation
-        # An entry is known by its first id: a mark pointing at another id of it goes there.
-        targets = [
-            t if t in entry_ids or t is None else _first_id(t, entries) for t in cite.targets
-        ]
+        # A mark pointing at an entry's other id (an anchor inside it) goes to that entry.
+        targets = [first_of.get(t) if t is not None else None for t in cite.targets]
         cites.append(Cite(cite.start, cite.end, cite.markers, targets))
     block.cites = group_cites(run.text, cites)
     return block
-
-
-def _first_id(target: str, entries: list[_Run]) -> str | None:
-    return next((r.ids[0] for r in entries if target in r.ids), None)
