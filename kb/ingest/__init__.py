@@ -3,9 +3,11 @@
 Pure: imports only the standard library and kb.enums/kb.errors; never kb.services, kb.db or
 kb.permissions.
 
-``parse_article`` turns pasted or uploaded article text (plain text or Markdown) into a
+``read_document`` reads an article file (plain text, Markdown, HTML, Word .docx or JATS XML,
+by suffix and content) into one ``Document``; ``parse_document`` turns any Document into a
 ``ParsedArticle``: its title, heading paths, statements with their printed citation markers,
-and its printed reference list. The services layer decides what to store.
+its reference list and the marker -> entry links the format itself gives. ``parse_article``
+does both for pasted text. The services layer decides what to store.
 """
 
 from kb.ingest.classify import guess_kind, is_check_worthy
