@@ -133,3 +133,50 @@ def test_page_without_main_content_is_a_clear_problem(name: str) -> None:
 def test_empty_pages_are_refused(data: bytes) -> None:
     with pytest.raises(ImportProblem, match=r"^page\.html: (the page is empty|no main content)"):
         _parse(data)
+
+
+PANDOC = b"""<html><body><h1>Heat for back pain</h1>
+<p>Heat eases back pain.<a href="#fn1" class="footnote-ref" id="fnref1"
+role="doc-noteref"><sup>1</sup></a> See <a href="#intro">the introduction</a>
+for the 2020 figures.</p>
+<p id="intro">Cold packs help some people, as 2019 studies found.</p>
+<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr />
+<ol><li id="fn1"><p>Nadler SF. Heat wrap therapy. Spine. 2002;27:1012-7.<a href="#fnref1"
+class="footnote-back" role="doc-backlink">\xe2\x86\xa9\xef\xb8\x8e</a></p></li></ol></section>
+</body></html>"""
+
+WIKI = b"""<html><body><div id="content"><h1>Back pain</h1>
+<p>Back pain is common.<sup id="cite_ref-1" class="reference"><a
+href="#cite_note-1">[1]</a></sup><sup class="reference"><a
+href="#cite_note-2">[2]</a></sup> It often resolves.<sup class="reference"><a
+href="#cite_note-1">[1]</a></sup></p><h2>References</h2><div class="reflist">
+<ol class="references">
+<li id="cite_note-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-1">^</a></b></span>
+<span class="reference-text">Smith A. Back pain. Lancet. 2010;1:1-2.</span></li>
+<li id="cite_note-2"><span class="mw-cite-backlink"><a href="#cite_ref-2">^</a></span>
+<span class="reference-text">Lee B. Spine care. BMJ. 2012;2:3-4.</span></li></ol></div></div>
+</body></html>"""
+
+
+def test_pandoc_footnotes_link_to_their_notes_and_a_link_to_a_paragraph_is_no_citation() -> None:
+    parsed = _parse(PANDOC)
+    assert parsed.title == "Heat for back pain"
+    assert _markers(parsed) == {
+        "Heat eases back pain.": ["1"],
+        "See the introduction for the 2020 figures.": [],
+        "Cold packs help some people, as 2019 studies found.": [],
+    }
+    assert [(r.key, r.text) for r in parsed.references] == [
+        ("fn1", "Nadler SF. Heat wrap therapy. Spine. 2002;27:1012-7.")  # no "↩"
+    ]
+    assert parsed.links == {"1": 0}
+
+
+def test_wikipedia_style_references_drop_their_backlinks() -> None:
+    parsed = _parse(WIKI)
+    assert _markers(parsed) == {"Back pain is common.": ["1", "2"], "It often resolves.": ["1"]}
+    assert [(r.number, r.key, r.text) for r in parsed.references] == [
+        (1, "cite_note-1", "Smith A. Back pain. Lancet. 2010;1:1-2."),
+        (2, "cite_note-2", "Lee B. Spine care. BMJ. 2012;2:3-4."),
+    ]
+    assert parsed.links == {"1": 0, "2": 1} and parsed.warnings == []

@@ -126,12 +126,17 @@ def _is_furniture_element(el: etree._Element) -> bool:
 class _Reader:
     def __init__(self) -> None:
         self.runs: list[_Run] = []
+        self.pending: list[str] = []  # ids of containers whose first block is still to come
 
     def walk(self, el: etree._Element, *, footnote: bool, furniture: bool = False) -> None:
         """Split el into runs of inline content between its block-level children."""
         label = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
         footnote = footnote or bool(_FOOTNOTES.search(label))
         furniture = furniture or _is_furniture_element(el)
+        # A container's id names the first block inside it when it has no text of its own
+        # (<li id="fn1"><p>...</p></li>, as pandoc writes footnotes).
+        own = [i for i in (el.get("id"), el.get("name")) if i]
+        self.pending.extend(own)
         nodes: list[str | etree._Element] = [el.text] if el.text else []
         for child in el:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
@@ -144,13 +149,14 @@ class _Reader:
             if child.tail:
                 nodes.append(child.tail)
         self._flush(el, nodes, footnote, furniture)
+        self.pending = [i for i in self.pending if i not in own]
 
     def _flush(
         self, el: etree._Element, nodes: list[str | etree._Element], footnote: bool, furniture: bool
     ) -> None:
         pieces = Pieces()
         cites: list[Cite] = []
-        ids = [i for i in (el.get("id"), el.get("name")) if i]
+        ids: list[str] = []
         for node in nodes:
             if isinstance(node, str):
                 pieces.append(node)
@@ -160,13 +166,15 @@ class _Reader:
         text, shift = squeeze(pieces.text())
         if not text:
             return
+        ids[:0] = list(dict.fromkeys(reversed(self.pending)))  # the innermost first
+        self.pending = []
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         heading = re.fullmatch(r"h([1-6])", tag)
         parent = el.getparent()
         in_item = tag == "li" or (tag == "p" and parent is not None and parent.tag == "li")
         kind = "heading" if heading else "item" if in_item else "paragraph"
         cites = [
-            Cite(shift[c.start], shift[c.end], c.markers, c.targets)
+            Cite(shift[c.start], shift[c.end], c.markers, c.targets, c.narrative)
             for c in cites
             if shift[c.end] > shift[c.start]
         ]
@@ -181,8 +189,9 @@ class _Reader:
         if tag == "br":
             pieces.append(" ")
             return
-        if tag == "a" and (el.get("class") or "").find("back") >= 0:
-            return
+        back = "back" in (el.get("class") or "") or _norm(el.text_content()) in _BACKLINK
+        if tag == "a" and back:
+            return  # a footnote's link back to its marker
         if tag in ("sup", "a") and self._marker(el, tag, pieces, cites):
             return
         if el.text:
@@ -253,7 +262,11 @@ class _Reader:
             for cite in run.cites:
                 for target in cite.targets:
                     entry = by_id.get(target or "")
-                    if entry is not None and entry.kind != "heading" and entry not in chosen:
+                    if entry is None or entry in chosen or entry.kind == "heading" or entry.cites:
+                        continue  # no element, known already, or text that cites: no entry
+                    # A link printing words ("Lee 2019") names an entry only if it reads as one
+                    # (authors and a year), not a paragraph of the article it points to.
+                    if not cite.narrative or _reads_as_entry(entry.text):
                         chosen.add(entry)
                         entries.append(entry)
         claims = [r for r in claims if r not in chosen]
@@ -268,8 +281,10 @@ class _Reader:
         if first_h1 is not None:
             title = first_h1.text
             claims.remove(first_h1)
-        else:
-            title = _norm(root.findtext(".//title") or "").split(" | ")[0] or None
+        else:  # trafilatura may keep the page's h1 as metadata only
+            h1 = next((r for r in self.runs if r.level == 1 and not r.furniture), None)
+            title = h1.text if h1 is not None else None
+            title = title or _norm(root.findtext(".//title") or "").split(" | ")[0] or None
         if not any(r.kind != "heading" for r in claims):
             raise ImportProblem(
                 f"{source}: no main content found (only navigation, scripts or site furniture)"
@@ -278,6 +293,11 @@ class _Reader:
         return Document(
             format="html", title=title, blocks=blocks, references=references, extent=source
         )
+
+
+def _reads_as_entry(text: str) -> bool:
+    entry = parse_reference_entry(text, wrapped=True)
+    return bool(entry.authors and entry.year)
 
 
 def _list_numbers(entries: list[_Run]) -> dict[_Run, int]:
