@@ -4,11 +4,13 @@ changes read as accepted, comments ignored. Every file is built here with python
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import docx
 import pytest
 from docx.oxml import parse_xml
+from docx.text.paragraph import Paragraph
 from sqlmodel import Session, col, select
 
 from kb.errors import ImportProblem
@@ -230,3 +232,109 @@ def test_a_zip_without_a_document_is_refused() -> None:
 def test_an_empty_document_is_refused() -> None:
     with pytest.raises(ImportProblem, match=r"^draft\.docx: the Word document has no paragraphs"):
         read_docx(_save(docx.Document()), source="draft.docx")
+
+
+def _csl(item_id: int, family: str, year: int, title: str, **extra: str) -> dict:
+    data = {"id": item_id, "type": "article-journal", "title": title,
+            "author": [{"family": family, "given": "Anna B."}],
+            "issued": {"date-parts": [[year, 3]]}, "container-title": "Pain Med",
+            **extra}  # fmt: skip
+    return {"id": item_id, "uris": [f"http://zotero.org/users/1/items/ITEM{item_id}"],
+            "itemData": data}  # fmt: skip
+
+
+def _field_runs(paragraph: Paragraph, instruction: str, result: str) -> None:
+    """A complex field as Word stores it; the instruction in 100-character pieces, as Zotero
+    splits it."""
+    p = paragraph._p
+    p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    for i in range(0, len(instruction), 100):
+        run = parse_xml(f'<w:r {NS}><w:instrText xml:space="preserve">x</w:instrText></w:r>')
+        run[0].text = instruction[i : i + 100]
+        p.append(run)
+    p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    if result:
+        shown = parse_xml(f'<w:r {NS}><w:t xml:space="preserve">x</w:t></w:r>')
+        shown[0].text = result
+        p.append(shown)
+    p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def zotero() -> bytes:
+    """Author-year citations inserted by Zotero, then its bibliography field."""
+    smith = _csl(1, "Smith", 2020, "Walking and pain", DOI="10.5555/wp.2020", PMID="30000011")
+    lee = _csl(2, "Lee", 2019, "Rest and pain")
+    d = docx.Document()
+    d.add_heading("Walking", level=1)
+    p = d.add_paragraph("Walking lowers pain ")
+    both = {"citationID": "a1", "citationItems": [smith, lee], "properties": {}}
+    _field_runs(p, "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(both), "(Smith, 2020; Lee, 2019)")
+    p.add_run(". Rest alone does not ")
+    one = {"citationID": "a2", "citationItems": [lee]}
+    _field_runs(p, " ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(one) + " ", "(Lee, 2019)")
+    p.add_run(".")
+    # The bibliography field, with no heading above it, spans paragraphs: it begins in the
+    # first and ends in the last.
+    first = d.add_paragraph()
+    first._p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    first._p.append(parse_xml(f'<w:r {NS}><w:instrText xml:space="preserve"> ADDIN ZOTERO_BIBL '
+                              '{"uncited":[]} CSL_BIBLIOGRAPHY </w:instrText></w:r>'))  # fmt: skip
+    first._p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    first.add_run("Lee A. Rest and pain. Pain Med. 2019.")
+    last = d.add_paragraph("Smith A. Walking and pain. Pain Med. 2020.")
+    last._p.append(parse_xml(f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>'))
+    d.add_paragraph("Acknowledgements are words, not references.")
+    return _save(d)
+
+
+def test_zotero_citation_fields_link_exactly_to_their_items() -> None:
+    parsed = _parse(zotero())
+    markers = {s.text: s.markers for s in parsed.statements}
+    assert markers == {
+        "Walking lowers pain.": ["Smith, 2020", "Lee, 2019"],
+        "Rest alone does not.": ["Lee, 2019"],
+        "Acknowledgements are words, not references.": [],
+    }
+    refs = parsed.references
+    assert [r.key for r in refs] == [
+        "csl:http://zotero.org/users/1/items/ITEM1",
+        "csl:http://zotero.org/users/1/items/ITEM2",
+    ]  # the printed bibliography is not read a second time
+    smith = refs[0]
+    assert (smith.title, smith.authors, smith.year, smith.journal) == (
+        "Walking and pain",
+        ["Smith AB"],
+        2020,
+        "Pain Med",
+    )
+    assert (smith.doi, smith.pmid) == ("10.5555/wp.2020", "30000011")
+    assert parsed.links == {"Smith, 2020": 0, "Lee, 2019": 1} and parsed.warnings == []
+
+
+def test_numbered_zotero_citations_keep_their_printed_numbers() -> None:
+    items = [_csl(i, f"Author{i}", 2010 + i, f"Title {i}") for i in (1, 2, 3)]
+    d = docx.Document()
+    p = d.add_paragraph("Heat helps.")
+    cited = {"citationItems": items, "properties": {"formattedCitation": "[1–3]"}}
+    _field_runs(p, "ADDIN CSL_CITATION " + json.dumps(cited), "[1–3]")  # Mendeley's prefix
+    p.add_run(" Broken fields are text.")
+    _field_runs(p, "ADDIN ZOTERO_ITEM CSL_CITATION {not json", "[9]")
+    parsed = _parse(_save(d))
+    assert [s.markers for s in parsed.statements] == [["1", "2", "3"], ["9"]]
+    assert [parsed.references[parsed.links[m]].title for m in ("1", "2", "3")] == [
+        "Title 1", "Title 2", "Title 3"
+    ]  # fmt: skip
+    assert "9" not in parsed.links  # unreadable field data: read as a printed marker only
+
+
+def test_ingest_zotero_manuscript_adds_its_items_with_identifiers(sqlite_session: Session) -> None:
+    s = sqlite_session
+    editor = f.user(s, "editor")
+    res = ingest_article(
+        session=s, actor=editor, text=zotero(), filename="ms.docx", add_missing=True
+    )
+    assert res.mapping == "exact" and [r.how for r in res.references] == ["added", "added"]
+    stored = {r.title: r for r in s.exec(select(Reference).where(col(Reference.doi).is_not(None)))}
+    assert stored["Walking and pain"].pmid == "30000011"
+    claims = s.exec(select(Claim.text).order_by(col(Claim.position))).all()
+    assert claims[:2] == ["Walking lowers pain.", "Rest alone does not."]

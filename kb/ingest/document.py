@@ -106,7 +106,10 @@ def group_cites(text: str, cites: Sequence[Cite], order: Sequence[str] = ()) -> 
         if lead and tail:
             start, end = lead.start(), tail.end()
         names = any(re.search(r"[^\W\d_]{2}", m) for m in markers)
-        grouped.append(Cite(start, end, markers, targets, narrative=names and not tail))
+        # "(Smith, 2020)" printed as one mark, its brackets inside it, is not narrative either.
+        enclosed = text[start : start + 1] in ("(", "[") and text[end - 1 : end] in (")", "]")
+        narrative = names and not tail and not enclosed
+        grouped.append(Cite(start, end, markers, targets, narrative=narrative))
     return grouped
 
 

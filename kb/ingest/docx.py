@@ -10,6 +10,8 @@ dropped) and comments, field codes and text boxes stay out.
   numbered in the order they are referenced), and the notes are the reference list, each linked
   exactly to its marker. Superscript numbers ("1", "1,3-5") are markers resolved against a
   numbered list; "[1]" typed in the text is read as in plain text.
+* Citations inserted by Zotero or Mendeley are fields carrying their items' data: each is linked
+  exactly, and the items are the reference list (``kb.ingest.docx_fields``).
 * Tables are not claims. Where a block is: its paragraph number in the body.
 """
 
@@ -19,6 +21,7 @@ import io
 import re
 import zipfile
 import zlib
+from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -27,6 +30,13 @@ from lxml import etree
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
 from kb.ingest.document import Document, Pieces, expand_numbers, group_cites, is_number_list
+from kb.ingest.docx_fields import (
+    citation_items,
+    field_markers,
+    is_bibliography,
+    item_entry,
+    item_key,
+)
 from kb.ingest.records import Cite, RefEntry
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry
 
@@ -112,6 +122,8 @@ class _Reader:
         self.source = source
         self.numbers: dict[tuple[str, str], str] = {}  # (kind, note id) -> printed number
         self.counts: dict[str, int] = {}  # notes of each kind numbered so far
+        self.fields: list[dict[str, Any]] = []  # the fields open at this point, outermost first
+        self.csl: dict[str, RefEntry] = {}  # reference-manager items cited, by key
         self.blocks: list[Block] = []
         self.title: str | None = None
         self.count = 0
@@ -129,7 +141,9 @@ class _Reader:
             entry.number = int(number) if number.isdigit() and not self.both else None
             entry.key = f"{kind}-{note_id}"
             references.append(entry)
-        references.extend(self._printed_list())
+        printed = self._printed_list()
+        # A reference manager's items are the list; its printed bibliography repeats them.
+        references.extend(self.csl.values() if self.csl else printed)
         if not self.title:
             first = next((b for b in self.blocks if b.kind == "heading" and b.level == 1), None)
             if first is not None:
@@ -177,6 +191,37 @@ class _Reader:
             )
         return entries
 
+    def _in_bibliography(self) -> bool:
+        return any(is_bibliography("".join(f["instr"])) for f in self.fields)
+
+    def _field_part(self, run: etree._Element, pieces: Pieces, cites: list[Cite]) -> bool:
+        """Follow a field's begin, instruction, separator and end; True for such a run.
+
+        A reference manager's citation field becomes one citation of its printed result."""
+        char = run.find(f"{W}fldChar")
+        instruction = run.find(f"{W}instrText")
+        if char is None and instruction is None:
+            return False
+        kind = char.get(f"{W}fldCharType") if char is not None else None
+        if kind == "begin":
+            self.fields.append({"instr": [], "start": None})
+        elif instruction is not None and self.fields:
+            self.fields[-1]["instr"].append(instruction.text or "")
+        elif kind == "separate" and self.fields:
+            self.fields[-1]["start"] = pieces.length
+        elif kind == "end" and self.fields:
+            field = self.fields.pop()
+            items = citation_items("".join(field["instr"]))
+            if items and field["start"] is not None and pieces.length > field["start"]:
+                keys = [item_key(i) for i in items]
+                for item, key in zip(items, keys, strict=True):
+                    self.csl.setdefault(key, item_entry(item, key))
+                start, end = field["start"], pieces.length
+                printed = pieces.tail(end - start)
+                markers = field_markers(printed, [self.csl[k] for k in keys])
+                cites.append(Cite(start, end, markers, list(keys)))
+        return True
+
     def _container(self, el: etree._Element) -> None:
         for child in el:
             if child.tag == f"{W}p":
@@ -204,7 +249,12 @@ class _Reader:
                 )
             sup.clear()
 
+        bibliography = self._in_bibliography()
         for run in _visible_runs(p):
+            if self._field_part(run, pieces, cites):
+                close_sup()
+                bibliography = bibliography or self._in_bibliography()
+                continue
             ref = run.find(f"{W}footnoteReference")
             kind = "footnote"
             if ref is None:
@@ -222,7 +272,7 @@ class _Reader:
                 cites.append(Cite(start, start + len(number), [number], [f"{kind}-{note_id}"]))
                 continue
             text = _run_text(run)
-            if _superscript(run) and text:
+            if _superscript(run) and text and not self.fields:  # a field's result is not a mark
                 if not sup:
                     sup_start, sup_before = pieces.length, pieces.tail(20).rstrip()
                 sup.append(text)
@@ -230,9 +280,11 @@ class _Reader:
                 close_sup()
             pieces.append(text)
         close_sup()
+        for field in self.fields:
+            field["start"] = None  # a field running on into the next paragraph cites nothing
         raw = pieces.text()
         text = raw.strip()
-        if not text:
+        if not text or bibliography:
             return
         lead = len(raw) - len(raw.lstrip())
         cites = [Cite(c.start - lead, c.end - lead, c.markers, c.targets) for c in cites]
