@@ -338,3 +338,45 @@ def test_ingest_zotero_manuscript_adds_its_items_with_identifiers(sqlite_session
     assert stored["Walking and pain"].pmid == "30000011"
     claims = s.exec(select(Claim.text).order_by(col(Claim.position))).all()
     assert claims[:2] == ["Walking lowers pain.", "Rest alone does not."]
+
+
+def _endnote_cite(number: int, family: str, year: int, title: str, extra: str = "") -> str:
+    return (
+        f"<Cite><Author>{family}</Author><Year>{year}</Year><RecNum>{number}</RecNum>"
+        f"<record><rec-number>{number}</rec-number><contributors><authors>"
+        f'<author><style face="normal">{family}, Carla D.</style></author></authors>'
+        f"</contributors><titles><title>{title}</title><secondary-title>Spine</secondary-title>"
+        f"</titles><volume>12</volume><number>3</number><pages>1-9</pages><dates><year>{year}"
+        f"</year></dates>{extra}</record></Cite>"
+    )
+
+
+def test_endnote_citation_fields_link_exactly_and_carry_their_records() -> None:
+    d = docx.Document()
+    p = d.add_paragraph("Braces reduce pain.")
+    doi = "<electronic-resource-num>10.5555/sp.12</electronic-resource-num>"
+    pmid = "<accession-num>30000021</accession-num>"
+    two = _endnote_cite(4, "Ortiz", 2018, "Braces for back pain", doi + pmid) + _endnote_cite(
+        9, "Park", 2016, "Brace trial"
+    )
+    _field_runs(p, f"ADDIN EN.CITE <EndNote>{two}</EndNote>", "[1, 2]")
+    p.add_run(" Base64 citations are read as printed.")
+    _field_runs(p, "ADDIN EN.CITE ADDIN EN.CITE.DATA ", "[3]")
+    last = d.add_paragraph()
+    _field_runs(last, "ADDIN EN.REFLIST", "1. Ortiz C. Braces for back pain. Spine. 2018.")
+    parsed = _parse(_save(d))
+    assert [(s.text, s.markers) for s in parsed.statements] == [
+        ("Braces reduce pain.", ["1", "2"]),
+        ("Base64 citations are read as printed.", ["3"]),
+    ]
+    ortiz, park = parsed.references
+    assert (ortiz.key, ortiz.authors, ortiz.title, ortiz.journal, ortiz.year) == (
+        "endnote:4",
+        ["Ortiz CD"],
+        "Braces for back pain",
+        "Spine",
+        2018,
+    )
+    assert (ortiz.volume, ortiz.issue, ortiz.pages) == ("12", "3", "1-9")
+    assert (ortiz.doi, ortiz.pmid, park.doi) == ("10.5555/sp.12", "30000021", None)
+    assert parsed.links == {"1": 0, "2": 1}

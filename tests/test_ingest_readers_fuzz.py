@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import time
 from collections.abc import Callable
 
 import docx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import ImportProblem
+from kb.ingest.docx_fields import cited_entries
 from kb.ingest.parse import parse_document
 from kb.ingest.readers import read_document
 from tests.test_ingest_docx import _note_run, _notes_part, _with_parts, footnoted
@@ -152,3 +154,35 @@ def test_a_100_kb_input_reads_within_2_seconds(name: str, make: Callable[[], byt
 def test_the_fuzzed_word_file_is_a_real_one() -> None:
     parsed = parse_document(read_document(DOCX, name="a.docx"))
     assert [s.markers for s in parsed.statements][-1] == ["i"]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+FIELDS = ("citationItems", "itemData", "author", "issued", "date-parts", "uris", "title", "DOI")
+
+
+@settings(max_examples=150, deadline=None)
+@example(data={"author": 5}, items=[{}], xml="")  # a crash found by this test
+@given(
+    data=st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=4),
+    items=st.lists(st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=4), max_size=3),
+    xml=st.text(alphabet=list("<>/ EndNoteCiterecord=\"'&;12"), max_size=200),
+)
+def test_reference_manager_fields_of_any_shape_never_crash(
+    data: dict, items: list, xml: str
+) -> None:
+    for item in items:
+        item.setdefault("itemData", data)
+    payload = json.dumps({"citationItems": items, **data}, default=str)
+    for instruction in (
+        f"ADDIN ZOTERO_ITEM CSL_CITATION {payload}",
+        f"ADDIN EN.CITE <EndNote>{xml}</EndNote>",
+        f"ADDIN EN.CITE {xml}",
+    ):
+        for entry in cited_entries(instruction):
+            assert entry.key

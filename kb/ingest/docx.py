@@ -30,13 +30,7 @@ from lxml import etree
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block
 from kb.ingest.document import Document, Pieces, expand_numbers, group_cites, is_number_list
-from kb.ingest.docx_fields import (
-    citation_items,
-    field_markers,
-    is_bibliography,
-    item_entry,
-    item_key,
-)
+from kb.ingest.docx_fields import cited_entries, field_markers, is_bibliography
 from kb.ingest.records import Cite, RefEntry
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry
 
@@ -211,11 +205,11 @@ class _Reader:
             self.fields[-1]["start"] = pieces.length
         elif kind == "end" and self.fields:
             field = self.fields.pop()
-            items = citation_items("".join(field["instr"]))
-            if items and field["start"] is not None and pieces.length > field["start"]:
-                keys = [item_key(i) for i in items]
-                for item, key in zip(items, keys, strict=True):
-                    self.csl.setdefault(key, item_entry(item, key))
+            cited = cited_entries("".join(field["instr"]))
+            if cited and field["start"] is not None and pieces.length > field["start"]:
+                keys = [e.key or "" for e in cited]
+                for entry in cited:
+                    self.csl.setdefault(entry.key or "", entry)
                 start, end = field["start"], pieces.length
                 printed = pieces.tail(end - start)
                 markers = field_markers(printed, [self.csl[k] for k in keys])

@@ -2,30 +2,95 @@
 
 Zotero and Mendeley insert each in-text citation as a field whose instruction carries the
 cited items as CSL-JSON (``ADDIN ZOTERO_ITEM CSL_CITATION {...}``, ``ADDIN CSL_CITATION
-{...}``) and whose result is the printed citation ("[1]", "(Smith et al., 2020)"). The items
-say exactly which work each marker is, with DOI, PMID, title, authors and journal, so they are
-the article's reference list; the printed bibliography (a ``ZOTERO_BIBL`` or ``CSL_BIBLIOGRAPHY``
-field) repeats them and is not read again.
+{...}``); EndNote as its own XML (``ADDIN EN.CITE <EndNote><Cite>...<record>...``). The field's
+result is the printed citation ("[1]", "(Smith et al., 2020)"). The items say exactly which
+work each marker is, with DOI, PMID, title, authors and journal, so they are the article's
+reference list; the printed bibliography (a ``ZOTERO_BIBL``, ``CSL_BIBLIOGRAPHY`` or
+``EN.REFLIST`` field) repeats them and is not read again. EndNote's base64 form
+(``EN.CITE.DATA``) is not decoded: those citations are read as printed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
+
+from lxml import etree
 
 from kb.ingest.document import expand_numbers, is_number_list
 from kb.ingest.records import RefEntry
 
 _CITATION = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_ITEM\s+)?CSL_CITATION\s*", re.IGNORECASE)
 _BIBLIOGRAPHY = re.compile(
-    r"^\s*ADDIN\s+(?:ZOTERO_BIBL|Mendeley\s+Bibliography|CSL_BIBLIOGRAPHY)", re.IGNORECASE
+    r"^\s*ADDIN\s+(?:ZOTERO_BIBL|Mendeley\s+Bibliography|CSL_BIBLIOGRAPHY|EN\.REFLIST)",
+    re.IGNORECASE,
 )
+_ENDNOTE = re.compile(r"^\s*ADDIN\s+EN\.CITE\s*(?=<)", re.IGNORECASE)
 
 
 def is_bibliography(instruction: str) -> bool:
     """True for the field that prints a reference manager's bibliography."""
     return bool(_BIBLIOGRAPHY.match(instruction))
+
+
+def cited_entries(instruction: str) -> list[RefEntry]:
+    """The reference entries a citation field cites, each keyed; [] for any other field."""
+    if _ENDNOTE.match(instruction):
+        return _endnote_entries(instruction)
+    return [item_entry(item, item_key(item)) for item in citation_items(instruction)]
+
+
+def _endnote_entries(instruction: str) -> list[RefEntry]:
+    start, end = instruction.find("<EndNote"), instruction.rfind("</EndNote>")
+    if start < 0 or end < 0:
+        return []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(instruction[start : end + len("</EndNote>")].encode(), parser)
+    except etree.XMLSyntaxError:
+        return []
+
+    def text(el: etree._Element, path: str) -> str | None:
+        found = el.find(path)
+        value = re.sub(r"\s+", " ", "".join(found.itertext())).strip() if found is not None else ""
+        return value or None
+
+    entries = []
+    for cite in root.iter("Cite"):
+        record = cite.find("record")
+        number = text(cite, "RecNum") or (
+            text(record, "rec-number") if record is not None else None
+        )
+        if record is None or number is None:
+            continue
+        authors = []
+        for author in record.iterfind("contributors/authors/author"):
+            family, _, given = "".join(author.itertext()).partition(",")
+            initials = "".join(w[0] for w in re.split(r"[\s.\-]+", given) if w)
+            authors.append(f"{family.strip()} {initials}".strip())
+        year = text(record, "dates/year") or text(cite, "Year") or ""
+        accession = text(record, "accession-num") or ""
+        entry = RefEntry(
+            number=None,
+            text="",
+            type_label=None,
+            line=0,
+            title=text(record, "titles/title"),
+            authors=[a for a in authors if a],
+            journal=text(record, "titles/secondary-title") or text(record, "periodical/full-title"),
+            year=int(year[:4]) if year[:4].isdigit() else None,
+            volume=text(record, "volume"),
+            issue=text(record, "number"),
+            pages=text(record, "pages"),
+            doi=text(record, "electronic-resource-num"),
+            pmid=accession if accession.isdigit() else None,
+            key=f"endnote:{number}",
+        )
+        entry.text = _printed(entry)
+        entries.append(entry)
+    return entries
 
 
 def citation_items(instruction: str) -> list[dict[str, Any]]:
@@ -47,14 +112,19 @@ def item_key(item: dict[str, Any]) -> str:
     """The id the reference manager gives the item (its URI, else its id)."""
     uris = item.get("uris") or item.get("uri") or []
     uri = uris[0] if isinstance(uris, list) and uris else uris if isinstance(uris, str) else ""
-    return f"csl:{uri or item.get('id') or item['itemData'].get('id') or id(item)}"
+    name = uri or item.get("id") or item["itemData"].get("id")
+    if not name:  # no id at all: the same data is the same item
+        data = json.dumps(item["itemData"], sort_keys=True, default=str).encode()
+        name = hashlib.sha256(data).hexdigest()[:16]
+    return f"csl:{name}"
 
 
 def item_entry(item: dict[str, Any], key: str) -> RefEntry:
     """A reference entry from a CSL item's data."""
     data = item["itemData"]
     authors = []
-    for person in data.get("author") or []:
+    people = data.get("author")
+    for person in people if isinstance(people, list) else []:
         if not isinstance(person, dict):
             continue
         family, given = str(person.get("family") or ""), str(person.get("given") or "")
@@ -69,7 +139,8 @@ def item_entry(item: dict[str, Any], key: str) -> RefEntry:
     )
     year = None
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        year = int(parts[0][0]) if str(parts[0][0]).isdigit() else None
+        first = str(parts[0][0])
+        year = int(first) if first.isdigit() and len(first) == 4 else None
 
     def text(name: str) -> str | None:
         value = data.get(name)
@@ -91,9 +162,13 @@ def item_entry(item: dict[str, Any], key: str) -> RefEntry:
         pmid=text("PMID"),
         key=key,
     )
-    printed = [", ".join(authors), entry.title, entry.journal, str(year or "")]
-    entry.text = ". ".join(p for p in printed if p) + "."
+    entry.text = _printed(entry)
     return entry
+
+
+def _printed(entry: RefEntry) -> str:
+    printed = [", ".join(entry.authors), entry.title, entry.journal, str(entry.year or "")]
+    return ". ".join(p for p in printed if p) + "."
 
 
 def field_markers(printed: str, entries: list[RefEntry]) -> list[str]:
