@@ -14,8 +14,6 @@ from pathlib import PurePath
 
 from kb.errors import ImportProblem
 from kb.ingest.document import Document
-from kb.ingest.docx import read_docx
-from kb.ingest.html import read_html
 from kb.ingest.jats import read_jats
 from kb.ingest.parse import read_text
 
@@ -72,8 +70,14 @@ def read_document(
     kind = detect_format(data, name)
     if kind == "jats":
         return read_jats(data, source=source)
+    # Imported when needed: trafilatura and python-docx take half a second to import, which
+    # every kb command (they all load the services) would otherwise pay.
     if kind == "html":
+        from kb.ingest.html import read_html
+
         return read_html(data, source=source, furniture=furniture)
     if kind == "docx":
+        from kb.ingest.docx import read_docx
+
         return read_docx(data, source=source)
     return read_text(decode_text(data, source=source), furniture=furniture, title=title)
