@@ -177,6 +177,12 @@ def test_export_previews_and_builds_a_file(open_app, fmt: str) -> None:
     assert (
         at.download_button(key="export_download").label == f"Download kb-flags.{suffix} (16 rows)"
     )
+    # The progress bar ends full, saying what was covered: the 16 claims the filter matches.
+    (bar,) = at.get("progress")
+    assert (bar.proto.value, bar.proto.text) == (
+        100,
+        f"Building kb-flags.{suffix}: 16 of 16 claims",
+    )
 
 
 def test_export_shows_a_bad_filter(open_app) -> None:
