@@ -227,6 +227,7 @@ def test_editor_reviewer_analyst_journey(
     screenshot(an, "export", screenshots)
     with an.expect_download() as info:
         download_button.click()
+    settle(an)
     saved = tmp_path / "claims.csv"
     info.value.save_as(saved)
     with saved.open(encoding="utf-8-sig", newline="") as f:
