@@ -78,6 +78,9 @@ class MeasureKind(StrEnum):
     hazard_ratio = "hazard ratio"
     proportion = "proportion"
     p_value = "p-value"
+    mean = "mean"
+    median = "median"
+    estimate = "estimate"  # any other estimate printed with a CI: a count, a duration, an AUC
 
 
 RATIO_KINDS = frozenset({MeasureKind.risk_ratio, MeasureKind.odds_ratio, MeasureKind.hazard_ratio})

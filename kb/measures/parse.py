@@ -14,8 +14,19 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 
 from kb.enums import MeasureKind
+from kb.measures.intervals import EFFECT as _EFFECT
+from kb.measures.intervals import NOT_AN_ESTIMATE, effect_kind
 from kb.measures.model import ParsedMeasure
-from kb.measures.numbers import MAX_DIGITS, MINUS, TooManyDigits, integer, number, read, scientific
+from kb.measures.numbers import (
+    MAX_DIGITS,
+    MINUS,
+    TooManyDigits,
+    integer,
+    number,
+    read,
+    read_measured,
+    scientific,
+)
 
 __all__ = ["parse_measures"]
 
@@ -27,10 +38,6 @@ _P = (
     rf"(?:10\s*\^?\s*(?P<pten>[{MINUS}]\s*[0-9]{{1,3}})(?![0-9])"  # "P < 10−5"
     rf"|(?P<p>[0-9]*\.?[0-9]+){scientific('pexp', 'pexp2')}?)(?!\w|\.[0-9])"
 )
-_CI_LABEL = (
-    r"(?:(?P<level>[0-9]{2}(?:\.[0-9]+)?)\s*%\s*)?"
-    r"(?:CI|C\.I\.|CrI|(?i:confidence\s+interval|credible\s+interval))s?\b\s*(?:[\[(]CI[\])]\s*)?[:=,]?\s*"
-)
 
 
 def _mean_sd(prefix: str) -> str:
@@ -41,10 +48,6 @@ def _mean_sd(prefix: str) -> str:
 
 _PRE_POST = re.compile(rf"(?:\bfrom\s+)?{_mean_sd('pre')}\s*,?{_TO}{_mean_sd('post')}")
 _PRE_POST_BARE = re.compile(rf"\bfrom\s+{number('pre_mean')}\s+to\s+{number('post_mean')}")
-_EFFECT = re.compile(
-    rf"{number('est')}\s*(?:[,;:]\s*)?(?P<open>[(\[])?\s*(?P<label>{_CI_LABEL})?[(\[]?\s*"
-    rf"{number('lo')}\s*(?:\bto\b|[–—,;]|-)\s*{number('hi')}\s*(?P<close>[)\]])?"
-)
 # A p right after the CI ("(0.57–0.81) P < 0.001", "; p = 0.002") belongs to that estimate.
 _TRAILING_P = re.compile(rf"\s*[)\]]?\s*[,;]?\s*(?P<pb>\()?\s*{_P}(?(pb)\s*\))")
 _P_ALONE = re.compile(_P)
@@ -76,16 +79,6 @@ _TIME = re.compile(
     rf"{number('tval')}(?P<hy>\s*[-‐]\s*|\s+){_UNIT}(?P<fu>[-\s]+(?:of\s+)?follow[-\s]?up)?",
     re.IGNORECASE,
 )
-_KINDS = (
-    (MeasureKind.smd, r"\bSMDs?\b|(?i:standardi[sz]ed\s+mean\s+differences?|hedges'?\s*g\b)"),
-    (MeasureKind.smd, r"(?i:cohen'?s\s*d\b)"),
-    (MeasureKind.mean_difference, r"\bW?MDs?\b|(?i:mean\s+differences?|difference\s+in\s+means)"),
-    (MeasureKind.risk_ratio, r"\ba?I?RRs?\b|(?i:relative\s+risks?|risk\s+ratios?|rate\s+ratios?)"),
-    (MeasureKind.odds_ratio, r"\ba?ORs?\b|(?i:odds\s+ratios?)"),
-    (MeasureKind.hazard_ratio, r"\ba?HRs?\b|(?i:hazard\s+ratios?)"),
-)
-_KIND_PATTERNS = tuple((kind, re.compile(p)) for kind, p in _KINDS)
-_KIND_WINDOW = 150  # how far back a kind word ("odds ratios ... 2.24 (1.66–3.03)") still applies
 _SCALES = (
     ("visual analog scale", r"visual\s+analog(?:ue)?\s+scale|\bVAS\b"),
     ("numeric rating scale", r"numeric(?:al)?\s+(?:pain\s+)?rating\s+scale|\bNRS\b"),
@@ -115,17 +108,6 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         pos = match.end()
     spans.append((pos, len(text)))
     return spans
-
-
-def _kind_before(text: str, start: int, end: int) -> MeasureKind | None:
-    """The kind word nearest before the estimate (longest wins, so SMD beats its 'MD')."""
-    best: tuple[int, int, MeasureKind] | None = None
-    for kind, pattern in _KIND_PATTERNS:
-        for match in pattern.finditer(text, start, end):
-            key = (match.end(), match.end() - match.start(), kind)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    return best[2] if best else None
 
 
 def _outcome(before: str, sentence: str) -> tuple[str | None, bool]:
@@ -278,23 +260,27 @@ class _Parser:
         return m
 
     def effect(self, match: re.Match[str]) -> ParsedMeasure | None:
+        """An estimate with its interval (kb.measures.intervals says which and of what kind)."""
         labelled = match["label"] is not None
         if not labelled and not (match["open"] and match["close"]):
             return None
         # Unlabelled brackets are CIs only with decimals: "[20–22]" is a citation.
-        if not labelled and "." not in match["est"] + match["lo"] + match["hi"]:
+        if not labelled and not re.search("[.·]", match["est"] + match["lo"] + match["hi"]):
             return None
-        window = max(self.sentence(match.start())[0], match.start() - _KIND_WINDOW)
-        kind = _kind_before(self.text, window, match.start())
-        if kind is None and labelled and read(match["lo"])[0] <= 0:
-            kind = MeasureKind.mean_difference  # a CI reaching below 0 is on a difference scale
+        s_start = self.sentence(match.start())[0]
+        if NOT_AN_ESTIMATE.search(self.text, s_start, match.start()):
+            return None  # "p = 0.01, 95% CI ...": the number before the CI is no estimate
+        unit = " ".join(match["unit"].split()) if match["unit"] else None
+        kind = effect_kind(self.text, s_start, match, unit)
         if kind is None:
             return None  # "45 (30–60)" without a named effect may be a median and range
         m = ParsedMeasure(kind, "", match.start(), match.end())
-        _set(m, "estimate", match["est"])
-        _set(m, "ci_lower", match["lo"])
-        _set(m, "ci_upper", match["hi"])
-        m.ci_level = float(match["level"]) / 100 if match["level"] else 0.95
+        for name, group in (("estimate", "est"), ("ci_lower", "lo"), ("ci_upper", "hi")):
+            setattr(m, name, read_measured(match, group)[0])
+            m.decimals[name] = read_measured(match, group)[1]
+        m.unit = unit
+        level = match["level"] or match["level2"]
+        m.ci_level = float(level) / 100 if level else 0.95
         self.trailing_p(m)
         self.context(m)
         return m
