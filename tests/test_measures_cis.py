@@ -12,10 +12,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+from sqlmodel import Session, col, select
 
 from kb.checks import ArticleContext, ClaimContext, wanted_flags
 from kb.enums import FlagKind
 from kb.measures import ParsedMeasure, check_measure, parse_measures
+from kb.models import Claim, Flag, Measure
+from kb.services.ingest import ingest_article
+from tests import factories as f
 
 
 class Form(NamedTuple):
@@ -340,3 +344,26 @@ def test_every_printed_form_gets_its_verdict(form: Form) -> None:
 @pytest.mark.parametrize("text", NOT_CIS)
 def test_ranges_that_are_not_confidence_intervals_do_not_parse_as_one(text: str) -> None:
     assert with_ci(text) == []
+
+
+def test_ingest_stores_estimates_in_any_unit_with_their_unit_and_verdict(session: Session) -> None:
+    text = (
+        "# Incubation\n\n"
+        "The incubation period was 6.13 days (95% CI 4.97-7.53) in the cohort.\n\n"
+        "Each mg/dl raised the risk (OR 1.19 per mg/dl; 95% CI 1.04-1.38; p = 0.60).\n\n"
+        "An estimated 48,600 (95% CI: 42,400-54,700) cases were missed.\n"
+    )
+    ingest_article(session=session, actor=f.user(session, "editor"), text=text, title="CIs")
+    rows = session.exec(
+        select(Claim.position, Measure).join(Measure, col(Measure.claim_id) == Claim.id)
+    ).all()
+    got = sorted(
+        (pos, m.kind, m.estimate, m.ci_lower, m.ci_upper, m.unit, m.consistent) for pos, m in rows
+    )
+    assert [g[1:] for g in got] == [
+        (EST, 6.13, 4.97, 7.53, "days", True),
+        (OR, 1.19, 1.04, 1.38, "per mg/dl", False),
+        (EST, 48600, 42400, 54700, None, True),
+    ]
+    flags = session.exec(select(Flag).where(Flag.kind == "numeric inconsistency")).all()
+    assert [flag.note for flag in flags if "implies p" in (flag.note or "")] != []
