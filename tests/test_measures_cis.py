@@ -202,6 +202,8 @@ FORMS = [
     # --- durations and other units --------------------------------------------------------
     Form("6.13 days (95% CI 4.97-7.53)", EST, 6.13, 4.97, 7.53, 0.95, "days", OK),
     Form("10 days [95% confidence interval {CI}, 9-11 days]", EST, 10, 9, 11, 0.95, "days", OK),
+    Form("the incubation period was 5.1 days, 95% CI 4.1–7.0", EST, 5.1, 4.1, 7.0, 0.95, "days",
+         OK),
     Form("an incubation period of 5.2 days (95% CI, 4.1 to 7.0)", EST, 5.2, 4.1, 7.0, 0.95,
          "days", OK),
     Form("4.5 years (95% CI 3.9–5.2 years)", EST, 4.5, 3.9, 5.2, 0.95, "years", OK),
@@ -275,6 +277,13 @@ NOT_CIS = [
     "Scores of 10-20 (95th centile 19) were common.",
     "Visits on days 3-5 and 7-9 (95% attended).",
     "Rates were 1.2 (0.9-1.6) per 1000.",
+    "Table 3 (95% CI 1.2–1.9) lists the odds ratios.",
+    "Figure 2 (95% CI 0.8-1.1).",
+    "In 2019, 95% CI 1.2-1.9 was reported.",
+    "Between 2010 and 2015 (95% CI 1.2–1.9) the rates rose.",
+    "We enrolled 240 patients; 95% CI 1.2 to 1.9 for the OR.",
+    "A sample of 1,200, 95% CI 3.1 to 4.0 for the mean.",
+    "At week 12 (95% CI 1.2–1.9) most had improved.",
 ]
 # fmt: on
 

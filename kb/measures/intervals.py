@@ -60,8 +60,15 @@ EFFECT = re.compile(
     rf"{measured('lo')}(?:\s*(?P=unit))?{_SEP}{measured('hi')}(?:\s*(?P=unit))?"
     rf"\s*(?P<close>[)\]}}])?"
 )
-# What makes a number before a CI label not an estimate: "p = 0.01, 95% CI", "n = 120; 95% CI".
-NOT_AN_ESTIMATE = re.compile(r"\b[pPnN]\s*(?:-?\s*values?)?\s*[<>=≤≥]\s*$")
+# What makes a number before a CI label not an estimate: "p = 0.01, 95% CI", "n = 120; 95% CI",
+# "Table 3 (95% CI ...)", "at week 12 (95% CI ...)" (but "at 6 weeks 0.5 (95% CI ...)" is one).
+NOT_AN_ESTIMATE = re.compile(
+    r"(?:\b[pPnN]\s*(?:-?\s*values?)?\s*[<>=≤≥]\s*|\b(?i:tables?|fig(?:ure)?s?\.?|supplement\w*|"
+    r"appendix|section|chapter|pages?|pp?\.|refs?\.?|references?|models?|versions?|steps?|stages?|"
+    r"grades?|phases?|types?|visits?|waves?|cycles?|arms?|groups?)\s*"
+    r"|(?<![0-9][\s-])\b(?i:day|week|month|year)\s*)$"
+)
+_YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
 _KINDS = (
     (MeasureKind.smd, r"\bSMDs?\b|(?i:standardi[sz]ed\s+mean\s+differences?|hedges'?\s*g\b)"),
     (MeasureKind.smd, r"(?i:cohen'?s\s*d\b)"),
@@ -105,6 +112,8 @@ def effect_kind(
 ) -> MeasureKind | None:
     """The kind of an EFFECT match in the sentence starting at s_start; None: not an estimate."""
     start = match.start()
+    if unit is None and _YEAR.fullmatch(match["est"]):
+        return None  # "In 2019, 95% CI ...": a year is no estimate
     named = named_kind(text, max(s_start, start - _KIND_WINDOW), start)
     if named is not None and _is_percent(unit) and named[0] in RATIO_KINDS:
         named = None  # "a 12% reduction" is not the ratio named earlier in the sentence
@@ -115,9 +124,13 @@ def effect_kind(
         return close[0]
     if named is not None:
         return named[0]
+    lower, estimate = read_measured(match, "lo")[0], read_measured(match, "est")[0]
+    if match["open"] is None and not lower <= estimate <= read_measured(match, "hi")[0]:
+        # "We enrolled 240 patients; 95% CI 1.2 to 1.9": nothing names the number before the
+        # CI, nothing brackets the CI after it, and the CI does not hold it: not its estimate.
+        return None
     if _is_percent(unit):
         return MeasureKind.estimate  # "a 23% reduction": relative, not a difference scale
-    lower = read_measured(match, "lo")[0]
     return MeasureKind.mean_difference if lower <= 0 else MeasureKind.estimate
 
 
