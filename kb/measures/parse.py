@@ -98,6 +98,9 @@ _OUTCOMES = (
     ),
     re.compile(r"\b(?P<o>[a-z][\w-]*)\s+scores?\b"),
 )
+# How far back an outcome is looked for: a bounded window keeps a sentence of many measures
+# linear ("odds of relapse ... 1.5 (1.2-1.9)" names it within a few words).
+_OUTCOME_WINDOW = 200
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n+")
 
 
@@ -110,11 +113,15 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _outcome(before: str, sentence: str) -> tuple[str | None, bool]:
+def _scale(sentence: str) -> str | None:
+    """The pain scale a sentence names anywhere ("fell from 7 to 3 on a 0-10 NRS")."""
+    return next((name for name, p in _SCALE_PATTERNS if p.search(sentence)), None)
+
+
+def _outcome(before: str, scale: str | None) -> tuple[str | None, bool]:
     """Outcome named before a measure, and whether it is a pain scale (VAS/NRS)."""
-    for name, pattern in _SCALE_PATTERNS:
-        if pattern.search(sentence):  # "fell from 7 to 3 on a 0-10 NRS" names it after
-            return name, True
+    if scale is not None:
+        return scale, True
     for pattern in _OUTCOMES:
         found = list(pattern.finditer(before))
         if found:
@@ -202,6 +209,7 @@ class _Parser:
         self.measure_sentences: list[int] = []  # the sentence of each measure, by index
         # Per sentence, the measures that would take a p-value printed on its own.
         self.open_for_p: dict[int, list[ParsedMeasure]] = {}
+        self.scales: dict[int, str | None] = {}  # the pain scale each sentence names
 
     def free(self, start: int, end: int) -> bool:
         return not self.taken.overlaps(start, end)
@@ -240,8 +248,12 @@ class _Parser:
 
     def context(self, m: ParsedMeasure) -> None:
         """Outcome and pain-scale range from the sentence before the measure."""
-        s_start, s_end = self.sentence(m.start)
-        m.outcome, is_scale = _outcome(self.text[s_start : m.start], self.text[s_start:s_end])
+        index = self.sentence_index(m.start)
+        s_start, s_end = self.sentences[index]
+        if index not in self.scales:  # once per sentence, not once per measure in it
+            self.scales[index] = _scale(self.text[s_start:s_end])
+        before = self.text[max(s_start, m.start - _OUTCOME_WINDOW) : m.start]
+        m.outcome, is_scale = _outcome(before, self.scales[index])
         if is_scale:
             values = [v for v in (m.pre_mean, m.post_mean, m.estimate) if v is not None]
             m.scale_max = _scale_max(self.text[s_start:s_end], values)
@@ -268,7 +280,7 @@ class _Parser:
         if not labelled and not re.search("[.·]", match["est"] + match["lo"] + match["hi"]):
             return None
         s_start = self.sentence(match.start())[0]
-        if NOT_AN_ESTIMATE.search(self.text, s_start, match.start()):
+        if NOT_AN_ESTIMATE.search(self.text, max(s_start, match.start() - 40), match.start()):
             return None  # "p = 0.01, 95% CI ...": the number before the CI is no estimate
         unit = " ".join(match["unit"].split()) if match["unit"] else None
         kind = effect_kind(self.text, s_start, match, unit)
