@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from kb.checks import ArticleContext, ClaimContext, wanted_flags
@@ -376,3 +378,51 @@ def test_ingest_stores_estimates_in_any_unit_with_their_unit_and_verdict(session
     ]
     flags = session.exec(select(Flag).where(Flag.kind == "numeric inconsistency")).all()
     assert [flag.note for flag in flags if "implies p" in (flag.note or "")] != []
+
+
+_LABELS = ["95% CI", "95% CI:", "95%CI", "95 % CI", "CI 95%", "95% CI =", "95% CI,", "CI95",
+           "95% confidence interval", "95% confidence interval [CI],", "95% credible interval",
+           "95% CrI", "90% CI", "99% CI"]  # fmt: skip
+_SEPARATORS = ["-", "–", "—", " to ", ", ", "; ", " – "]
+_UNITS = ["", " days", "%", " kg", " mg/dl", " per year", " per 1000 person-years", " cases"]
+_LEADS = ["", "OR ", "HR ", "a median of ", "mean ", "an estimated ", "prevalence ", "MD "]
+
+
+@given(
+    st.integers(1, 9_999_999),
+    st.integers(1, 99),
+    st.integers(0, 2),
+    st.sampled_from(_LABELS),
+    st.sampled_from(_SEPARATORS),
+    st.sampled_from(["()", "[]", "{}", ", ", "; "]),
+    st.sampled_from(_UNITS),
+    st.sampled_from(_LEADS),
+    st.sampled_from(["", ","]),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_combination_of_printed_parts_parses_to_its_numbers(
+    value: int,
+    spread: int,
+    decimals: int,
+    label: str,
+    sep: str,
+    around: str,
+    unit: str,
+    lead: str,
+    thousands: str,
+) -> None:
+    """Labels, separators, brackets, units, kind words and thousands separators in any mix."""
+    scale = 10**decimals
+    est, lo, hi = value / scale, max(value - spread, 1) / scale, (value + spread) / scale
+    text_of = f"{{:{thousands}.{decimals}f}}".format
+    bounds = f"{text_of(lo)}{sep}{text_of(hi)}"
+    if len(around) == 2:
+        ci = f" {around[0]}{label} {bounds}{around[1]}"
+    else:
+        ci = f"{around}{label} {bounds}"
+    text = f"Overall, {lead}{text_of(est)}{unit}{ci} was seen."
+    (m,) = with_ci(text)
+    assert (m.estimate, m.ci_lower, m.ci_upper) == pytest.approx((est, lo, hi)), text
+    assert m.unit == (unit.strip() or None), text
+    level = float(label.split("%")[0].split()[-1].removeprefix("CI")) / 100 if "9" in label else 0
+    assert m.ci_level == pytest.approx(level), text
