@@ -114,6 +114,11 @@ FORMS = [
     Form("OR 1.5 (95% CI between 1.2 and 1.9)", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
     Form("OR 1.5 (95% CI {1.2–1.9})", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
     Form("OR 1.5 [95% CI (1.2, 1.9)]", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
+    Form("OR 1.5 with 95% CI 1.2–1.9", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
+    Form("OR 1.5 (95% CI ranging from 1.2 to 1.9)", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
+    Form("OR 1.5 (1.2–1.9; 95% CI)", OR, 1.5, 1.2, 1.9, 0.95, None, OK),
+    Form("6.13 days (4.97–7.53, 95% CI)", EST, 6.13, 4.97, 7.53, 0.95, "days", OK),
+    Form("median 10 days (9-11, 90% CI)", MEDIAN, 10, 9, 11, 0.90, "days", OK),
     Form("OR 1.5 (97.5% CI 1.2–1.9)", OR, 1.5, 1.2, 1.9, 0.975, None, OK),
     # --- differences -----------------------------------------------------------------------
     Form("mean difference -1.63; 95% CI: -2.68, -0.57; p = 0.002", MD, -1.63, -2.68, -0.57, 0.95,

@@ -27,7 +27,15 @@ import re
 from kb.enums import RATIO_KINDS, MeasureKind
 from kb.measures.numbers import measured, read_measured
 
-__all__ = ["EFFECT", "NOT_AN_ESTIMATE", "PERCENT_UNITS", "effect_kind", "named_kind"]
+__all__ = [
+    "EFFECT",
+    "NOT_AN_ESTIMATE",
+    "PERCENT_UNITS",
+    "ci_level",
+    "effect_kind",
+    "is_labelled",
+    "named_kind",
+]
 
 _STOP = (
     r"(?i:in|among|for|with|and|or|was|were|is|are|of|at|vs|versus|compared|than|the|an?|to|"
@@ -51,15 +59,34 @@ _NAME = (
 _LABEL = (
     rf"(?P<label>(?:(?P<level>{_LEVEL})\s*(?:%|(?i:per\s*cent))\s*-?\s*{_NAME}"
     rf"|(?:CI|C\.I\.)\s*(?P<level2>{_LEVEL})\s*%?(?![0-9.,])|{_NAME})"
-    r"s?(?![A-Za-z])\s*(?:[\[({]\s*CI\s*[\])}]\s*)?(?:[:=,]|\b(?:of|from|between|was)\b)?\s*)"
+    r"s?(?![A-Za-z])\s*(?:[\[({]\s*CI\s*[\])}]\s*)?"
+    r"(?:[:=,]|\b(?:of|from|between|was|were|is|(?:ranging|ranged)\s+from)\b)?\s*)"
 )
 _SEP = r"\s*(?:\bto\b|\band\b|[–—‐‑,;]|-)\s*"
+_GAP = r"\s*(?:[,;:]\s*)?(?:(?:with|and)\s+(?:(?:an?|the|its)\s+)?)?"
+# A label after the bounds: "1.5 (1.2-1.9; 95% CI)".
+_TRAILING_LABEL = (
+    rf"(?:\s*[,;]\s*(?P<tlabel>(?P<tlevel>{_LEVEL})\s*%\s*-?\s*{_NAME}s?(?![A-Za-z])))?"
+)
 EFFECT = re.compile(
-    rf"{measured('est')}(?!\s*(?:%|(?i:per\s*cent))\s*-?\s*{_NAME})(?:\s*{_UNIT})??\s*(?:[,;:]\s*)?(?:(?:with|and)\s+(?:an?|the|its)\s+)?"
+    rf"{measured('est')}(?!\s*(?:%|(?i:per\s*cent))\s*-?\s*{_NAME})(?:\s*{_UNIT})??{_GAP}"
     rf"(?P<open>[(\[{{])?\s*{_LABEL}?(?P<inner>[(\[{{])?\s*"
     rf"{measured('lo')}(?:\s*(?P=unit))?{_SEP}{measured('hi')}(?:\s*(?P=unit))?"
-    rf"\s*(?P<close>[)\]}}])?"
+    rf"{_TRAILING_LABEL}\s*(?P<close>[)\]}}])?"
 )
+
+
+def is_labelled(match: re.Match[str]) -> bool:
+    """Whether an EFFECT match printed a CI label, before or after its bounds."""
+    return match["label"] is not None or match["tlabel"] is not None
+
+
+def ci_level(match: re.Match[str]) -> float:
+    """The level an EFFECT match printed (0.95 when it printed none)."""
+    level = match["level"] or match["level2"] or match["tlevel"]
+    return float(level) / 100 if level else 0.95
+
+
 # What makes a number before a CI label not an estimate: "p = 0.01, 95% CI", "n = 120; 95% CI",
 # "Table 3 (95% CI ...)", "at week 12 (95% CI ...)" (but "at 6 weeks 0.5 (95% CI ...)" is one).
 NOT_AN_ESTIMATE = re.compile(
@@ -117,7 +144,7 @@ def effect_kind(
     named = named_kind(text, max(s_start, start - _KIND_WINDOW), start)
     if named is not None and _is_percent(unit) and named[0] in RATIO_KINDS:
         named = None  # "a 12% reduction" is not the ratio named earlier in the sentence
-    if match["label"] is None:
+    if not is_labelled(match):
         return named[0] if named else None  # unlabelled: only after a named ratio or difference
     close = close_kind(text[s_start:start], unit)
     if close is not None and (named is None or s_start + close[1] > named[1]):

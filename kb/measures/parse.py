@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from kb.enums import MeasureKind
 from kb.measures.intervals import EFFECT as _EFFECT
-from kb.measures.intervals import NOT_AN_ESTIMATE, effect_kind
+from kb.measures.intervals import NOT_AN_ESTIMATE, ci_level, effect_kind, is_labelled
 from kb.measures.model import ParsedMeasure
 from kb.measures.numbers import (
     MAX_DIGITS,
@@ -273,7 +273,7 @@ class _Parser:
 
     def effect(self, match: re.Match[str]) -> ParsedMeasure | None:
         """An estimate with its interval (kb.measures.intervals says which and of what kind)."""
-        labelled = match["label"] is not None
+        labelled = is_labelled(match)
         if not labelled and not (match["open"] and match["close"]):
             return None
         # Unlabelled brackets are CIs only with decimals: "[20–22]" is a citation.
@@ -291,8 +291,7 @@ class _Parser:
             setattr(m, name, read_measured(match, group)[0])
             m.decimals[name] = read_measured(match, group)[1]
         m.unit = unit
-        level = match["level"] or match["level2"]
-        m.ci_level = float(level) / 100 if level else 0.95
+        m.ci_level = ci_level(match)
         self.trailing_p(m)
         self.context(m)
         return m
