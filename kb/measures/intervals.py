@@ -5,10 +5,15 @@ An estimate with a labelled interval ("95% CI", "CI 95%", "95%CI", "95 % CI", "C
 "95% confidence interval [CI]", "95% credible interval", "95% CrI", "95% UI") is taken in any
 unit: "6.13 days (95% CI 4.97-7.53)", "48,600 (95% CI: 42,400-54,700)", "OR 1.19 per mg/dl;
 95% CI 1.04-1.38", with "to", "and", "-", "–", "—", "," or ";" between the bounds, in brackets
-or braces, negative bounds included. An interval without a label ("0.80 (0.70–0.91)") is taken
-only in brackets, with decimals, after a named ratio or difference: otherwise it may be a range,
-an IQR or a citation. "IQR", "range", "percentile" and "prediction interval" are never a CI
-label, so what they bound is never parsed as one.
+or braces, negative bounds included, the label before the bounds or after them ("1.5 (1.2-1.9;
+95% CI)"). The number before the label is not an estimate after "p =", "n =", "Table",
+"Figure", "week" and the like, when it is a bare year outside the CI, or when no word names it,
+no bracket opens the CI and the CI does not hold it ("240 patients; 95% CI 1.2 to 1.9").
+
+An interval without a label ("0.80 (0.70–0.91)") is taken only in brackets, with decimals, after
+a named ratio or difference: otherwise it may be a range, an IQR or a citation. "IQR", "range",
+"percentile" and "prediction interval" are never a CI label, so what they bound is never parsed
+as one.
 
 The kind, from the words before the estimate:
 - a ratio (OR, RR, HR and their names) or a difference (MD, SMD) named within 150 characters;
@@ -139,20 +144,22 @@ def effect_kind(
 ) -> MeasureKind | None:
     """The kind of an EFFECT match in the sentence starting at s_start; None: not an estimate."""
     start = match.start()
-    if unit is None and _YEAR.fullmatch(match["est"]):
-        return None  # "In 2019, 95% CI ...": a year is no estimate
+    lower, estimate = read_measured(match, "lo")[0], read_measured(match, "est")[0]
+    holds = lower <= estimate <= read_measured(match, "hi")[0]
+    if unit is None and _YEAR.fullmatch(match["est"]) and not holds:
+        return None  # "In 2019, 95% CI 1.2-1.9": a year, not the estimate of that CI
     named = named_kind(text, max(s_start, start - _KIND_WINDOW), start)
     if named is not None and _is_percent(unit) and named[0] in RATIO_KINDS:
         named = None  # "a 12% reduction" is not the ratio named earlier in the sentence
     if not is_labelled(match):
         return named[0] if named else None  # unlabelled: only after a named ratio or difference
-    close = close_kind(text[s_start:start], unit)
-    if close is not None and (named is None or s_start + close[1] > named[1]):
+    w_start = max(s_start, start - _CLOSE_WINDOW)
+    close = close_kind(text[w_start:start], unit)
+    if close is not None and (named is None or w_start + close[1] > named[1]):
         return close[0]
     if named is not None:
         return named[0]
-    lower, estimate = read_measured(match, "lo")[0], read_measured(match, "est")[0]
-    if match["open"] is None and not lower <= estimate <= read_measured(match, "hi")[0]:
+    if match["open"] is None and not holds:
         # "We enrolled 240 patients; 95% CI 1.2 to 1.9": nothing names the number before the
         # CI, nothing brackets the CI after it, and the CI does not hold it: not its estimate.
         return None
@@ -167,7 +174,7 @@ def _is_percent(unit: str | None) -> bool:
 
 def close_kind(before: str, unit: str | None) -> tuple[MeasureKind, int] | None:
     """The kind named in the estimate's clause and where its word ends in `before`, if any."""
-    start = max(len(before) - _CLOSE_WINDOW, before.rfind(";") + 1, 0)
+    start = before.rfind(";") + 1  # the clause: "mean age 52; prevalence 12.3%" is no mean
     for kind, pattern in _CLOSE:
         found = list(pattern.finditer(before, start))
         if found:
