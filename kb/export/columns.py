@@ -107,6 +107,7 @@ FRAMES: dict[str, tuple[Col, ...]] = {
         Col("ci_lower", "float", "lower confidence bound"),
         Col("ci_upper", "float", "upper confidence bound"),
         Col("ci_level", "float", "confidence level (0.95)"),
+        Col("unit", "str", "unit printed beside the estimate (days, %, per mg/dl, /year)"),
         Col("p_value", "float", "p-value"),
         Col("p_operator", "str", "<, = or > before the p-value"),
         Col("n", "Int", "sample size"),
