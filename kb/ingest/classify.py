@@ -1,5 +1,38 @@
 """What a statement is (finding, recommendation, mechanism, background) and whether it needs a
-source: word and number cues, no model. A first guess an editor can change."""
+source: word and number cues, no model. A first guess an editor can change.
+
+Kinds, as DOMAIN.md names them, decided by the first of these rules that applies:
+
+1. **finding** when the statement prints a statistic: a p-value, a confidence interval, "±",
+   an effect-size name (OR, RR, HR, SMD, NNT, mean difference), a percentage, "n = ...", a
+   rate such as "one in three" or "15 times more likely". Numbers of that kind are results.
+2. **recommendation** when it tells someone what to do or who a treatment is for: an
+   instruction ("Do not use ...", "Avoid ...", "If ..., consult ..."), "should", "must",
+   "recommended", "advised", "(not) indicated", "contraindicated", "treatment of choice",
+   "first-line", "ideal for", "is best", "next step", "appropriate", "can be targeted on".
+3. **background** when it defines something: "X refers to ...", "is defined as", "we defined
+   ... as", "X is a (common) condition / disorder / practice / model / ... ", "X is where ...".
+4. **finding** when it reports a result or an observation: studies, trials, "no evidence",
+   "evidence that", "showed", "found", "observed", "demonstrated", "significant", "associated
+   with", "correlates", "more / less likely", "exposed to", "the majority of", "most / many /
+   some patients (people)", "elevated ... levels", "decreased ... mRNA".
+5. **mechanism** when it says how or why something happens in the body: "works by", "by
+   blocking" (any "by ...ing"), "mechanism", "pathway", "signals", "circuits", "nervous
+   system", "causes", "caused by", "triggers", "hypothesised", "impairs", "damages",
+   "modulates", "regulating", "plays a role", "binds to", "receptors", "inflammation",
+   "circulation", "absorb", "retrain", "rewire", "calm", "normalize".
+6. **finding** when it claims an effect or a safety property: "effective", "efficacy", "safe",
+   "benefits", "risk", "relief", "minimally invasive", "recovery", or a verb of change
+   ("improves", "reduces", "increases", "helps") that is not a purpose ("a desire *to reduce*",
+   "aim *to reduce*" state an intention, not a result).
+7. **background** otherwise: context, descriptions, methods, conditions and fragments.
+
+The order carries the rule set's judgement: numbers are results whatever else the sentence
+says; an instruction is a recommendation even when it gives its reason; study words beat
+mechanism words ("denervation correlates with balance" is a finding about a mechanism);
+mechanism words beat effect words ("helps calm those signals" explains how it helps).
+The labelled table in tests/test_ingest_kinds.py measures these rules per kind.
+"""
 
 from __future__ import annotations
 
@@ -27,31 +60,67 @@ _RECOMMENDATION = _words(
 )  # fmt: skip
 _IMPERATIVE = re.compile(  # an instruction, possibly after an "If ...," clause
     r"^(?:if\b[^,.;]*,\s*)?(?:do not|don't|never|avoid|use|consider|consult|ask|talk|see|book|"
-    r"start|stop|take|try|seek|call|contact|keep|limit|check|discuss|get|make sure|ensure)\b",
+    r"start|stop|take|try|seek|call|contact|keep|limit|check|discuss|get|make sure|ensure|eat|"
+    r"drink|wash|tell|wear|apply|store|remember)\b",
     re.IGNORECASE,
 )
-# Cues that the statement reports a result, whatever else it mentions.
-_FINDING = _words(
-    r"stud(?:y|ies)", r"trials?", "evidence", r"(?:demonstrat|show|report|found|observ)\w*",
-    r"significant(?:ly)?", r"correlat\w*", "associated with", "no (?:studies|evidence|data)",
-    r"meta-analys\w*", "registry", r"cohorts?", r"participants",
+# The kind rules, in the order of the module docstring.
+_RATE = re.compile(
+    r"\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|six|ten|\d+)\b|"
+    r"\btimes (?:more|less|as) likely\b",
+    re.IGNORECASE,
+)
+_ADVICE = _words(
+    r"should(?:n'?t)?", "must", "ought to", r"recommend(?:s|ed|ation)?", r"advised?",
+    r"(?:is|are) (?:not )?indicated", "contraindicated", "treatment of choice", "first[- ]line",
+    r"consult(?: with)?", "talk to your", "ask your", "is best", "is ideal", "ideal for",
+    r"next steps?", "appropriate", r"(?:could|may|might) consider",
+    r"(?:can|could|should) be (?:targeted|offered|prioriti[sz]ed)",
 )  # fmt: skip
-# Effect claims: strong ones win over mechanism words, weak ones only decide the rest.
-_EFFECT_STRONG = _words(
+_DEFINITION = re.compile(
+    r"\brefers? to\b|\b(?:is|are) defined as\b|\bdefined\b.{1,80}\bas\b|\bmeans\b|"
+    r"^[^,;]{1,60}\b(?:is|are) (?:an?|the) (?:[\w-]+ ){0,3}(?:condition|disorder|disease|"
+    r"syndrome|practice|term|technique|type|group|class|form|model|device|procedure)s?\b|"
+    r"^[^,;]{1,60}\bis where\b",
+    re.IGNORECASE,
+)
+_RESULT = _words(
+    r"stud(?:y|ies)", r"(?:clinical|randomi[sz]ed|controlled) trials?", r"trials? (?:of|in)",
+    r"in a trial", "no (?:studies|evidence|data)", r"evidence (?:that|of|for|from|suggests|shows)",
+    r"strong evidence", r"(?:demonstrat|show|report|found|observ)\w*", r"significant(?:ly)?",
+    r"correlat\w*", "associated with", r"(?:more|less) likely", "exposed to", r"meta-analys\w*",
+    r"cohorts?", "participants", r"(?:great )?majority of",
+    r"(?:findings|results) (?:suggest|indicate)",
+    r"there (?:is|are|was|were) (?:substantial|significant|strong|large|marked|no) \w+",
+    r"(?:many|most|some) (?:\w+ )?(?:patients|people|adults|children|women|men)",
+    r"(?:increas|decreas|elevat|reduc|depress|lower|rais|alter)ed (?:[\w-]+ ){0,3}"
+    r"(?:levels?|transcripts?|mRNA|concentrations?|expression|activity)",
+)  # fmt: skip
+_HOW_WORDS = _words(
+    "mechanisms?", "works by", r"pathways?", r"signals?", r"circuits?", "nervous system",
+    r"caus(?:es|ed by|ing)", r"triggers?", r"hypothes[iy]\w*", r"impairs?", r"damages?",
+    r"modulat\w*", r"regulat(?:es?|ing)", r"plays? (?:a |an |key )?(?:\w+ )?roles?",
+    r"binds? to", r"receptors?", r"inflammat\w*", "circulation", "blood flow",
+    r"absorbs?", r"retrain\w*", r"rewir\w*", r"calm\w*", r"normali[sz]\w*",
+    r"interrupt\w*", r"disrupt\w*", r"(?:de)?innervat\w*", r"denervat\w*",
+    r"overactive", r"hypersensitiv\w*", "displaces", "compression", "so that",
+    r"explanations?", r"explain(?:s|ed by)", r"reflects?", "consistent with",
+)  # fmt: skip
+_HOW = re.compile(r"\bby (?!the\b|a\b)[a-z]+ing\b|" + _HOW_WORDS.pattern, re.IGNORECASE)
+_EFFECT_CLAIM = _words(
     r"effective(?:ness)?", "efficacy", r"safe(?:ty)?", "unsafe", r"benefits?", r"risks?",
-    r"(?:many|most|some) (?:patients|people)",
+    r"relief", "minimally invasive", "recovery", "cures?", r"harm(?:s|ful)?",
+    r"works? (?:against|for|well)",
 )  # fmt: skip
-_EFFECT = _words(
-    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", "outcomes?", r"relie(?:f|ve[sd]?)",
-    r"helps?", r"works? well",
+_UNKNOWN = _words(  # the state of knowledge, not a result
+    r"uncertain(?:ty)?", "unclear", "not known", "unknown", "remains to be",
 )  # fmt: skip
-_MECHANISM = _words(
-    "mechanisms?", r"pathways?", r"modulat\w*", r"interrupt\w*", r"interfer\w*", r"disrupt\w*",
-    r"signals?", r"(?:de)?innervat\w*", r"denervat\w*", r"receptors?", r"inflammat\w*",
-    r"circulation", r"blood flow", "works by", r"by (?:blocking|calming|reducing)", r"impairs?",
-    "displaces", r"circuits?", r"calm\w*", r"retrain\w*", r"rewir\w*", "compression",
-    r"main reason", "primary cause",
-)  # fmt: skip
+_CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a result)
+    r"(?<!\bto )\b(?:improv|reduc|decreas|increas|lower|relie)\w*|(?<!\bto )\bprevent(?:s|ed)?\b|"
+    r"(?<!\bto )\b(?:helps?|cuts?|works well)\b",
+    re.IGNORECASE,
+)
+
 _CHECK = _words(
     # efficacy
     r"effective(?:ness|ly)?", "efficacy", r"works?", r"helps?", r"improv\w*", r"reduc\w*",
@@ -75,16 +144,21 @@ _CHECK = _words(
 
 
 def guess_kind(text: str) -> ClaimKind:
-    """finding / recommendation / mechanism / background, from the statement's own words."""
-    if _STATISTIC.search(text):
+    """finding / recommendation / mechanism / background, by the rules of the module docstring."""
+    text = text.strip()
+    if _STATISTIC.search(text) or _RATE.search(text):
         return ClaimKind.finding
-    if _IMPERATIVE.search(text.strip()) or _RECOMMENDATION.search(text):
+    if _IMPERATIVE.search(text) or _ADVICE.search(text):
         return ClaimKind.recommendation
-    if _FINDING.search(text) or _EFFECT_STRONG.search(text):
+    if _DEFINITION.search(text):
+        return ClaimKind.background
+    if _RESULT.search(text):
         return ClaimKind.finding
-    if _MECHANISM.search(text):
+    if _HOW.search(text):
         return ClaimKind.mechanism
-    if _EFFECT.search(text):
+    if _UNKNOWN.search(text):
+        return ClaimKind.background
+    if _EFFECT_CLAIM.search(text) or _CHANGE.search(text):
         return ClaimKind.finding
     return ClaimKind.background
 
