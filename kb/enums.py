@@ -24,6 +24,8 @@ class ClaimKind(StrEnum):
     recommendation = "recommendation"
     mechanism = "mechanism"
     background = "background"
+    # A research article's own methods and results: the article itself is the source.
+    own_study = "own study"
 
 
 class Stance(StrEnum):

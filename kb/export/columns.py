@@ -56,7 +56,7 @@ FRAMES: dict[str, tuple[Col, ...]] = {
         Col("section", "str", "heading the claim sits under"),
         Col("position", "int", "order of the claim in its article (1 = first)"),
         Col("text", "str", "the statement as the reader reads it"),
-        Col("kind", "str", "finding, recommendation, mechanism or background"),
+        Col("kind", "str", "finding, recommendation, mechanism, background or own study"),
         Col("status", "status", "review status"),
         Col("version", "int", "claim version (grows with every change)"),
         Col("evidence_level", "Int", "best evidence level among supporting citations (1 best)"),

@@ -10,6 +10,7 @@ and its printed reference list. The services layer decides what to store.
 
 from kb.ingest.classify import guess_kind, is_check_worthy
 from kb.ingest.furniture import DEFAULT_FURNITURE
+from kb.ingest.ownwork import claim_kinds
 from kb.ingest.parse import parse_article
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import parse_reference_entry
@@ -19,6 +20,7 @@ __all__ = [
     "ParsedArticle",
     "RefEntry",
     "Statement",
+    "claim_kinds",
     "guess_kind",
     "is_check_worthy",
     "parse_article",

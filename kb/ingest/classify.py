@@ -52,12 +52,6 @@ _STATISTIC = re.compile(
     r"[hH]azard [rR]atio)\b|\d\s*%|\b[nN]\s*=\s*\d"
 )  # case matters: "OR" is an odds ratio, "or" is not
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)?")
-_RECOMMENDATION = _words(
-    r"should(?:n'?t)?", "must", "ought to", r"recommend(?:s|ed|ation)?", "advised?",
-    r"(?:is|are) (?:not )?indicated", "contraindicated", "treatment of choice", "first[- ]line",
-    r"consult(?: with)?", "talk to your", "ask your", "consider(?:ed)?", "avoid", "do not", "don't",
-    r"never (?:use|take|combine)", "is best", "is ideal", "ideal for", "try",
-)  # fmt: skip
 _IMPERATIVE = re.compile(  # an instruction, possibly after an "If ...," clause
     r"^(?:if\b[^,.;]*,\s*)?(?:do not|don't|never|avoid|use|consider|consult|ask|talk|see|book|"
     r"start|stop|take|try|seek|call|contact|keep|limit|check|discuss|get|make sure|ensure|eat|"
@@ -92,10 +86,11 @@ _RESULT = _words(
     r"cohorts?", "participants", r"(?:great )?majority of",
     r"(?:findings|results) (?:suggest|indicate)",
     r"there (?:is|are|was|were) (?:substantial|significant|strong|large|marked|no) \w+",
-    r"(?:many|most|some) (?:\w+ )?(?:patients|people|adults|children|women|men)",
     r"(?:increas|decreas|elevat|reduc|depress|lower|rais|alter)ed (?:[\w-]+ ){0,3}"
     r"(?:levels?|transcripts?|mRNA|concentrations?|expression|activity)",
 )  # fmt: skip
+# "Many people ..." reports how common something is: a finding, though not by itself checkable.
+_PEOPLE = _words(r"(?:many|most|some) (?:\w+ )?(?:patients|people|adults|children|women|men)")
 _HOW_WORDS = _words(
     "mechanisms?", "works by", r"pathways?", r"signals?", r"circuits?", "nervous system",
     r"caus(?:es|ed by|ing)", r"triggers?", r"hypothes[iy]\w*", r"impairs?", r"damages?",
@@ -114,6 +109,7 @@ _EFFECT_CLAIM = _words(
 )  # fmt: skip
 _UNKNOWN = _words(  # the state of knowledge, not a result
     r"uncertain(?:ty)?", "unclear", "not known", "unknown", "remains to be",
+    r"(?:is|are) still (?:developing|emerging|limited)",
 )  # fmt: skip
 _CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a result)
     r"(?<!\bto )\b(?:improv|reduc|decreas|increas|lower|relie)\w*|(?<!\bto )\bprevent(?:s|ed)?\b|"
@@ -121,11 +117,13 @@ _CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a resul
     re.IGNORECASE,
 )
 
+# What "unsupported statement" needs: something a reviewer could check against a source.
 _CHECK = _words(
     # efficacy
-    r"effective(?:ness|ly)?", "efficacy", r"works?", r"helps?", r"improv\w*", r"reduc\w*",
-    r"decreas\w*", r"increas\w*", r"lower\w*", r"relie(?:f|ve[sd]?)", r"benefits?", "cures?",
-    r"prevents?", r"heal\w*", r"sustained", r"lasting", "powerful", "success\\w*",
+    r"effective(?:ness|ly)?", "efficacy", r"works? (?:well|better|for|against)", r"helps?",
+    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", r"lower\w*",
+    r"relie(?:f|ve[sd]?)", r"benefits?", "cures?", r"prevents?", r"heal\w*", r"sustained",
+    r"lasting", "powerful", "success\\w*",
     # safety
     "safe(?:ly|ty)?", "unsafe", r"risks?", r"harm\w*", "side effects?", r"adverse",
     r"complications?", "dangerous", r"toxic\w*", "morbidity", "mortality",
@@ -135,11 +133,36 @@ _CHECK = _words(
     r"correlat\w*", "linked to", "responsible for", r"mechanism", r"primar(?:y|ily)",
     r"triggers?", r"contribut\w*",
     # comparative
-    "more", "less", "better", "worse", r"superior", r"inferior", r"compar\w*", "versus", "vs",
-    "than", "higher", "most", "best", "fewer", "first",
+    "better", "worse", r"superior", r"inferior", r"compar\w*", "versus", "vs", "higher",
+    "lower", r"(?:more|less) likely", "most", "best", "fewer",
     # evidence and absolutes
-    r"stud(?:y|ies)", r"trials?", "evidence", r"proven", r"demonstrat\w*", r"shown?",
-    "always", "never", "all patients", "no (?:studies|evidence)", "only",
+    r"stud(?:y|ies)", r"trials? (?:of|in|showed|found)", r"(?:clinical|randomi[sz]ed) trials?",
+    "evidence", r"proven", r"demonstrat\w*", r"shown?", "always", "never", "all patients",
+)  # fmt: skip
+_CALL_TO_ACTION = re.compile(  # "consult a specialist": an invitation, not a claim
+    r"^(?:if\b[^,.;]*,\s*)?(?:please\s+)?(?:consult|talk|speak|ask|call|contact|book|schedule|"
+    r"make an appointment|visit|learn|read|find out|discover|see (?:your|a|an)|share|subscribe|"
+    r"sign up|click|download|get in touch|request|reach out|join|follow)\b",
+    re.IGNORECASE,
+)
+_SIGNPOST = re.compile(  # the page talking about itself, or navigation
+    r"^(?:here(?:'|’)?s|here is|in this (?:article|guide|post|page)|this (?:article|guide|post|"
+    r"page) (?:explains|covers|describes|looks at)|read (?:more|on)|back to|next:|previous:|"
+    r"skip to|share this|last (?:updated|reviewed))\b",
+    re.IGNORECASE,
+)
+_OWN_TERM = re.compile(  # the article fixing the meaning of its own words
+    r"\b(?:hereafter|henceforth)\b|\bwe (?:use|define[ds]?|call|refer to)\b.{0,80}\b(?:as|to mean|"
+    r"for)\b|\b(?:in this (?:article|paper|study|guide)|here),? .{0,60}\b(?:means?|refers? to|"
+    r"stands? for)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_SENTENCE_END = re.compile(r"[.!]['\"”’)\]]*$")
+# A fragment still asserts something when it prints a statistic or a verb of effect.
+_ASSERTING_VERB = _words(
+    r"(?:reduc|improv|increas|decreas|caus|prevent|lower|rais|relieve|trigger|damag|harm)(?:es|s)",
+    r"(?:is|are) (?:safe|effective|superior|inferior|better|worse)",
 )  # fmt: skip
 
 
@@ -152,7 +175,7 @@ def guess_kind(text: str) -> ClaimKind:
         return ClaimKind.recommendation
     if _DEFINITION.search(text):
         return ClaimKind.background
-    if _RESULT.search(text):
+    if _RESULT.search(text) or _PEOPLE.search(text):
         return ClaimKind.finding
     if _HOW.search(text):
         return ClaimKind.mechanism
@@ -164,8 +187,25 @@ def guess_kind(text: str) -> ClaimKind:
 
 
 def is_check_worthy(text: str) -> bool:
-    """True when the statement asserts something a reader could check against a source:
-    a number, an efficacy/safety/causal/comparative assertion, or a recommendation."""
-    if _NUMBER.search(text) or _STATISTIC.search(text):
+    """True when the statement asserts something a reader could check against a source (see
+    the module docstring): never a question, signpost, call to action, definition of the
+    article's own terms or a bare fragment."""
+    text = text.strip()
+    if not text or text.rstrip('"”’)').endswith("?"):
+        return False
+    if _SIGNPOST.search(text) or _CALL_TO_ACTION.search(text) or _OWN_TERM.search(text):
+        return False
+    statistic = _STATISTIC.search(text) or _RATE.search(text)
+    if (_DEFINITION.search(text) or _UNKNOWN.search(text)) and not statistic:
+        return False
+    if not _SENTENCE_END.search(text) and not (statistic or _ASSERTING_VERB.search(text)):
+        return False  # a fragment: "A desire to reduce medication use", "Spinal Cord Stimulation"
+    if statistic or _NUMBER.search(_YEAR.sub(" ", text)):
         return True
-    return bool(_CHECK.search(text) or _RECOMMENDATION.search(text) or _IMPERATIVE.search(text))
+    return bool(
+        _CHECK.search(text)
+        or _HOW.search(text)
+        or _RESULT.search(text)
+        or _ADVICE.search(text)
+        or _IMPERATIVE.search(text)
+    )
