@@ -70,6 +70,7 @@ _ADVICE = _words(
     r"consult(?: with)?", "talk to your", "ask your", "is best", "is ideal", "ideal for",
     r"next steps?", "appropriate", r"(?:could|may|might) consider",
     r"(?:can|could|should) be (?:targeted|offered|prioriti[sz]ed)",
+    r"good candidates?", r"when to (?:consider|seek|see|call|use)",
 )  # fmt: skip
 _DEFINITION = re.compile(
     r"\brefers? to\b|\b(?:is|are) defined as\b|\bdefined\b.{1,80}\bas\b|\bmeans\b|"

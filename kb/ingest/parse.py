@@ -2,8 +2,9 @@
 
 How statements are cut and markers attached (what a careful editor expects):
 
-* Headings, the title, site furniture and the reference list are not statements. A short
-  lead-in that ends with ":" right before a list ("Types include:") is not one either.
+* Headings, the title, site furniture and the reference list are not statements. A list whose
+  items are fragments is one statement with its lead-in ("Types include: SCS; PNS; TENS.", see
+  lists.py); a short lead-in that ends with ":" before a list of sentences is not a statement.
 * A list item is one statement: a bullet is one point, and a marker printed after it cites the
   whole point.
 * A paragraph that ends in a *block marker* -- a bare number or number list after its last
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block, build_blocks, is_markdown
 from kb.ingest.furniture import compile_furniture, is_furniture
+from kb.ingest.lists import merge_fragment_lists
 from kb.ingest.markers import has_brackets, strip_markers, unclosed_bracket
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry, split_entries
@@ -56,6 +58,7 @@ def parse_article(
     if not markdown:
         _promote_plain_headings(blocks)
     title_text, blocks = _take_title(blocks, title, markdown)
+    blocks = merge_fragment_lists(blocks)
     statements, sections = _statements(blocks, markdown, allow_parens, warnings)
     if not statements:
         raise ImportProblem(
