@@ -14,7 +14,8 @@ The table grew in three rounds, each labelled before it was run:
 - SECOND (28 rows): a random draw from the two articles plus our own; the rules were generalised
   after it (explanations, "findings suggest", the state of knowledge, "works against", "harm").
 - FRESH (24 rows): a last random draw, run once; two recommendations it missed ("could
-  consider", an instruction starting "Eat") were then added to the rules.
+  consider", an instruction starting "Eat") were then added to the rules, and later comparisons
+  ("lower pain scores", "better than"), which also took in its one missed finding.
 
 Accuracy per kind, before (the rules this branch started from) -> after (these rules):
 
@@ -23,7 +24,7 @@ Accuracy per kind, before (the rules this branch started from) -> after (these r
 | TUNING | 19/27 -> 27/27 | 13/16 -> 16/16 | 12/22 -> 22/22 | 14/22 -> 22/22 | 58 -> 87 of 87 |
 | SECOND | 5/9 -> 9/9 | 2/3 -> 2/3 | 1/5 -> 5/5 | 8/11 -> 10/11 | 16 -> 26 of 28 |
 | FRESH, as first run | 7/9 -> 8/9 | 2/3 -> 1/3 | 2/3 -> 3/3 | 9/9 -> 9/9 | 20 -> 21 of 24 |
-| FRESH, final | 7/9 -> 8/9 | 2/3 -> 3/3 | 2/3 -> 3/3 | 9/9 -> 9/9 | 20 -> 23 of 24 |
+| FRESH, final | 7/9 -> 9/9 | 2/3 -> 3/3 | 2/3 -> 3/3 | 9/9 -> 9/9 | 20 -> 24 of 24 |
 
 The first run of FRESH (21 of 24, 88%; before: 20 of 24) is the honest estimate of how the rules
 do on sentences they were not written for; the other figures are on sentences they were fitted
@@ -36,7 +37,7 @@ from collections import Counter
 
 import pytest
 
-from kb.ingest import guess_kind
+from kb.ingest import guess_kind, is_check_worthy
 
 F, R, M, B = "finding", "recommendation", "mechanism", "background"
 Row = tuple[str, str, str, bool]
@@ -199,7 +200,7 @@ FRESH: list[Row] = [
 TABLE = TUNING + SECOND + FRESH
 
 # The accuracy reached per kind over TABLE, held as a floor.
-FLOOR = {F: 44 / 45, R: 21 / 22, M: 30 / 30, B: 41 / 42}
+FLOOR = {F: 45 / 45, R: 21 / 22, M: 30 / 30, B: 41 / 42}
 
 
 def _accuracy(rows: list[Row]) -> dict[str, float]:
@@ -227,3 +228,11 @@ def test_the_issue_s_examples() -> None:
     assert guess_kind("A desire to reduce medication use").value == B
     pulses = "Electrical pulses interfere with abnormal pain pathways traveling from the spine."
     assert guess_kind(pulses).value == M
+
+
+def test_anatomy_is_not_a_comparison() -> None:
+    assert guess_kind("The lumbar spine sits in the lower back.").value == B
+    assert not is_check_worthy("The lumbar spine sits in the lower back.")
+    assert guess_kind("Daily walkers had lower pain scores.").value == F
+    assert is_check_worthy("Daily walkers had lower pain scores.")
+    assert guess_kind("Adults were recruited in Superior, Wisconsin.").value == B

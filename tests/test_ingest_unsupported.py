@@ -4,7 +4,7 @@ kb.ingest.classify.is_check_worthy decides what needs a source; kb.ingest.ownwor
 research article's reports of its own methods and results (kind "own study", never flagged).
 
 Checkable, on the 139 labelled rows of tests/test_ingest_kinds.py: 97 right with the rules this
-branch started from, 120 with these (TUNING 65 -> 79 of 87, SECOND 19 -> 24 of 28, FRESH
+branch started from, 121 with these (TUNING 65 -> 80 of 87, SECOND 19 -> 24 of 28, FRESH
 13 -> 17 of 24). Most rows still wrong are a research article's methods, which the "own study"
 rule takes out of the check in context.
 """
@@ -70,7 +70,7 @@ def test_checkable(text: str) -> None:
 
 def test_checkable_accuracy_on_the_labelled_table_holds_its_floor() -> None:
     right = sum(is_check_worthy(text) is checkable for _, text, _, checkable in TABLE)
-    assert right >= 120
+    assert right >= 121
 
 
 # Our own short research article: the structure of a paper, first person, a few citations.

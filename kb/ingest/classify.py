@@ -103,17 +103,24 @@ _HOW_WORDS = _words(
     r"explanations?", r"explain(?:s|ed by)", r"reflects?", "consistent with",
 )  # fmt: skip
 _HOW = re.compile(r"\bby (?!the\b|a\b)[a-z]+ing\b|" + _HOW_WORDS.pattern, re.IGNORECASE)
+# "lower" and "higher" compare, except in anatomy: "the lower back", "lower limbs".
+_NOT_ANATOMY = (
+    r"{}(?! (?:back|legs?|limbs?|body|spine|abdomen|jaw|arms?|lip|lobes?|extremit\w*|"
+    r"airways?|urinary tract|motor neurons?))"
+)
 _EFFECT_CLAIM = _words(
     r"effective(?:ness)?", "efficacy", r"safe(?:ty)?", "unsafe", r"benefits?", r"risks?",
     r"relief", "minimally invasive", "recovery", "cures?", r"harm(?:s|ful)?",
-    r"works? (?:against|for|well)",
+    r"works? (?:against|for|well|better)", r"(?:better|worse) than", r"(?:superior|inferior) to",
+    _NOT_ANATOMY.format("lower"), _NOT_ANATOMY.format("higher"),
 )  # fmt: skip
 _UNKNOWN = _words(  # the state of knowledge, not a result
     r"uncertain(?:ty)?", "unclear", "not known", "unknown", "remains to be",
     r"(?:is|are) still (?:developing|emerging|limited)",
 )  # fmt: skip
 _CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a result)
-    r"(?<!\bto )\b(?:improv|reduc|decreas|increas|lower|relie)\w*|(?<!\bto )\bprevent(?:s|ed)?\b|"
+    r"(?<!\bto )\b(?:improv|reduc|decreas|increas|relie)\w*|(?<!\bto )\bprevent(?:s|ed)?\b|"
+    r"(?<!\bto )\blower(?:s|ed|ing)\b|"
     r"(?<!\bto )\b(?:helps?|cuts?|works well)\b",
     re.IGNORECASE,
 )
@@ -122,7 +129,7 @@ _CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a resul
 _CHECK = _words(
     # efficacy
     r"effective(?:ness|ly)?", "efficacy", r"works? (?:well|better|for|against)", r"helps?",
-    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", r"lower\w*",
+    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", r"lower(?:s|ed|ing)",
     r"relie(?:f|ve[sd]?)", r"benefits?", "cures?", r"prevents?", r"heal\w*", r"sustained",
     r"lasting", "powerful", "success\\w*",
     # safety
@@ -134,8 +141,9 @@ _CHECK = _words(
     r"correlat\w*", "linked to", "responsible for", r"mechanism", r"primar(?:y|ily)",
     r"triggers?", r"contribut\w*",
     # comparative
-    "better", "worse", r"superior", r"inferior", r"compar\w*", "versus", "vs", "higher",
-    "lower", r"(?:more|less) likely", "most", "best", "fewer",
+    "better", "worse", r"(?:superior|inferior) to", r"compar\w*", "versus", "vs",
+    _NOT_ANATOMY.format("lower"), _NOT_ANATOMY.format("higher"), r"(?:more|less) likely",
+    "most", "best", "fewer",
     # evidence and absolutes
     r"stud(?:y|ies)", r"trials? (?:of|in|showed|found)", r"(?:clinical|randomi[sz]ed) trials?",
     "evidence", r"proven", r"demonstrat\w*", r"shown?", "always", "never", "all patients",
