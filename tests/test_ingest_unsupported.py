@@ -20,6 +20,7 @@ from kb.enums import ClaimKind
 from kb.ingest import claim_kinds, is_check_worthy, parse_article
 from kb.models import Claim, Flag
 from kb.services.ingest import ingest_article
+from kb.services.queries import ClaimFilter
 from tests import factories as f
 from tests.conftest import SHARED, require_shared
 from tests.test_ingest_kinds import TABLE
@@ -175,3 +176,8 @@ def test_research_articles_flag_far_fewer_statements(
     claims, flagged = _unsupported(s, res.article_id)
     assert len(flagged) <= most  # before: 143 of 168 claims (ehp), 74 of 121 (mds526)
     assert sum(c.kind == "own study" for c in claims) >= 50
+
+
+def test_the_new_kind_can_be_filtered_on_by_its_name_or_value() -> None:
+    for given in ("own study", "Own Study", "own_study", "own-study"):
+        assert ClaimFilter(kind=[given]).kind == ["own study"]
