@@ -137,8 +137,9 @@ def _unsupported(s: Session, article_id: int) -> tuple[list[Claim], set[str]]:
     return claims, {c.text for c in claims if c.id in flagged}
 
 
-def test_ingest_flags_the_background_not_the_own_study(sqlite_session: Session) -> None:
-    s = sqlite_session
+def test_ingest_flags_the_background_not_the_own_study(session: Session) -> None:
+    """On SQLite and PostgreSQL: the new kind is stored as text, no schema change needed."""
+    s = session
     res = ingest_article(session=s, actor=f.user(s, "editor"), text=PAPER, slug="walking")
     claims, flagged = _unsupported(s, res.article_id)
     assert flagged == {
