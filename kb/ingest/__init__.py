@@ -12,6 +12,7 @@ does both for pasted text. The services layer decides what to store.
 
 from kb.ingest.classify import guess_kind, is_check_worthy
 from kb.ingest.furniture import DEFAULT_FURNITURE
+from kb.ingest.ownwork import claim_kinds
 from kb.ingest.parse import parse_article
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import parse_reference_entry
@@ -21,6 +22,7 @@ __all__ = [
     "ParsedArticle",
     "RefEntry",
     "Statement",
+    "claim_kinds",
     "guess_kind",
     "is_check_worthy",
     "parse_article",

@@ -2,8 +2,9 @@
 
 How statements are cut and markers attached (what a careful editor expects):
 
-* Headings, the title, site furniture and the reference list are not statements. A short
-  lead-in that ends with ":" right before a list ("Types include:") is not one either.
+* Headings, the title, site furniture and the reference list are not statements. A list whose
+  items are fragments is one statement with its lead-in ("Types include: SCS; PNS; TENS.", see
+  lists.py); a short lead-in that ends with ":" before a list of sentences is not a statement.
 * A list item is one statement: a bullet is one point, and a marker printed after it cites the
   whole point.
 * A paragraph that ends in a *block marker* -- a bare number or number list after its last
@@ -30,6 +31,7 @@ from kb.errors import ImportProblem
 from kb.ingest.blocks import Block, build_blocks, is_markdown
 from kb.ingest.document import Document, exact_links
 from kb.ingest.furniture import compile_furniture, is_furniture
+from kb.ingest.lists import merge_fragment_lists
 from kb.ingest.markers import MarkerGroup, has_brackets, strip_markers, unclosed_bracket
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry, split_entries
@@ -86,7 +88,7 @@ def parse_document(document: Document, *, title: str | None = None) -> ParsedArt
     ``title`` replaces the title the document gives.
     """
     warnings = list(document.warnings)
-    blocks = document.blocks
+    blocks = merge_fragment_lists(document.blocks)
     if document.format not in ("text", "markdown"):
         check_unclosed(blocks)  # the text reader checked before it took the title
     allow_parens = document.allow_parens

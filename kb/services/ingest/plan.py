@@ -22,7 +22,7 @@ from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
-from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
+from kb.ingest import ParsedArticle, RefEntry, claim_kinds, parse_article
 from kb.ingest.parse import parse_document
 from kb.ingest.readers import read_document
 from kb.models import Article, utcnow
@@ -274,9 +274,11 @@ def plan_article(
             "section": s.section,
             "text": s.text,
             "markers": s.markers,
-            "kind": guess_kind(s.text).value,
+            "kind": kind.value,
             "line": s.line,
         }
-        for s in parsed.statements
+        for s, kind in zip(
+            parsed.statements, claim_kinds(parsed.statements, parsed.sections), strict=True
+        )
     ]
     return parsed, result, plan
