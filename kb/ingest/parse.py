@@ -2,8 +2,9 @@
 
 How statements are cut and markers attached (what a careful editor expects):
 
-* Headings, the title, site furniture and the reference list are not statements. A short
-  lead-in that ends with ":" right before a list ("Types include:") is not one either.
+* Headings, the title, site furniture and the reference list are not statements. A list whose
+  items are fragments is one statement with its lead-in ("Types include: SCS; PNS; TENS.", see
+  lists.py); a short lead-in that ends with ":" before a list of sentences is not a statement.
 * A list item is one statement: a bullet is one point, and a marker printed after it cites the
   whole point.
 * A paragraph that ends in a *block marker* -- a bare number or number list after its last
@@ -28,8 +29,10 @@ from collections.abc import Sequence
 
 from kb.errors import ImportProblem
 from kb.ingest.blocks import Block, build_blocks, is_markdown
+from kb.ingest.document import Document, exact_links
 from kb.ingest.furniture import compile_furniture, is_furniture
-from kb.ingest.markers import has_brackets, strip_markers, unclosed_bracket
+from kb.ingest.lists import merge_fragment_lists
+from kb.ingest.markers import MarkerGroup, has_brackets, strip_markers, unclosed_bracket
 from kb.ingest.records import ParsedArticle, RefEntry, Statement
 from kb.ingest.reflist import is_reference_heading, parse_reference_entry, split_entries
 from kb.ingest.sentences import sentence_spans
@@ -43,6 +46,13 @@ def parse_article(
     text: str, *, furniture: Sequence[str] | None = None, title: str | None = None
 ) -> ParsedArticle:
     """Read an article (plain text or Markdown) into statements and references; nothing stored."""
+    return parse_document(read_text(text, furniture=furniture, title=title))
+
+
+def read_text(
+    text: str, *, furniture: Sequence[str] | None = None, title: str | None = None
+) -> Document:
+    """The text and Markdown reader: lines -> blocks, title and printed reference list."""
     warnings: list[str] = []
     lines = _checked_lines(text, warnings)
     patterns = compile_furniture(furniture)
@@ -51,36 +61,75 @@ def parse_article(
     body, ref_lines, ref_line = _split_reference_section(numbered_lines, patterns, markdown)
     body = [(n, "" if is_furniture(t, patterns) else t) for n, t in body]
     blocks = build_blocks(body, markdown=markdown, warnings=warnings)
-    _check_unclosed(blocks)
+    check_unclosed(blocks)
     allow_parens = not any(has_brackets(b.text) for b in blocks if b.kind != "heading")
     if not markdown:
         _promote_plain_headings(blocks)
     title_text, blocks = _take_title(blocks, title, markdown)
-    statements, sections = _statements(blocks, markdown, allow_parens, warnings)
+    reference_warnings: list[str] = []
+    references = _references(ref_lines, reference_warnings)
+    return Document(
+        format="markdown" if markdown else "text",
+        title=title_text,
+        blocks=blocks,
+        references=references,
+        warnings=warnings,
+        reference_warnings=reference_warnings,
+        allow_parens=allow_parens,
+        reference_line=ref_line,
+        extent=f"lines 1-{len(lines)}",
+        source_text=text,
+    )
+
+
+def parse_document(document: Document, *, title: str | None = None) -> ParsedArticle:
+    """Any reader's Document -> statements with markers, references and the exact links.
+
+    ``title`` replaces the title the document gives.
+    """
+    warnings = list(document.warnings)
+    blocks = merge_fragment_lists(document.blocks)
+    if document.format not in ("text", "markdown"):
+        check_unclosed(blocks)  # the text reader checked before it took the title
+    allow_parens = document.allow_parens
+    if allow_parens is None:
+        allow_parens = not any(has_brackets(b.text) for b in blocks if b.kind != "heading")
+    links = exact_links(document, warnings)
+    statements, sections = _statements(blocks, document.find_markers, allow_parens, warnings)
     if not statements:
         raise ImportProblem(
-            f"lines 1-{len(lines)}: the article has no statements "
+            f"{document.extent}: the article has no statements "
             "(only headings, site furniture or references were found)"
         )
+    ref_line = document.reference_line
     if ref_line is not None:
         late = [s for s in statements if s.line > ref_line]
         if late:
             warnings.append(f"line {late[0].line}: text after the reference list read as content")
-    references = _references(ref_lines, warnings)
+    warnings.extend(document.reference_warnings)
+    references = document.references
     numbered = any(r.number is not None for r in references)
     markers = list(dict.fromkeys(m for s in statements for m in s.markers))
-    _reference_warnings(statements, references, numbered, markers, warnings)
+    _reference_warnings(statements, references, numbered, markers, links, warnings)
+    title_text = _norm(title) if title else document.title
     if not title_text:
         title_text = sections[0].split(" > ")[0] if sections else statements[0].text[:80]
-        warnings.append(f"line 1: no title line; using {title_text!r}")
+        where = "line 1: no title line" if document.format in ("text", "markdown") else "no title"
+        warnings.append(f"{where}; using {title_text!r}")
+    linked = [m for m in markers if m in links]
     return ParsedArticle(
         title=title_text,
         sections=sections,
         statements=statements,
         references=references,
         markers=markers,
-        reference_list_numbered=numbered,
+        # The page says which marker is which entry: a numbered list, or the format's own links
+        # for every marker.
+        reference_list_numbered=numbered or bool(linked and len(linked) == len(markers)),
         warnings=warnings,
+        links={m: links[m] for m in linked},
+        format=document.format,
+        source_text=document.source_text or "\n\n".join(b.text for b in blocks),
     )
 
 
@@ -133,14 +182,14 @@ def _split_reference_section(
     return body, lines[start + 1 : end], lines[start][0]
 
 
-def _check_unclosed(blocks: list[Block]) -> None:
+def check_unclosed(blocks: list[Block]) -> None:
+    """An ImportProblem naming the first '[3'-style marker never closed, if any."""
     for block in blocks:
         offset = unclosed_bracket(block.text)
         if offset is not None:
             snippet = block.text[offset : offset + 12]
             raise ImportProblem(
-                f"line {block.line_at(offset)}: the citation marker {snippet!r} is never closed "
-                "with ']'"
+                f"{block.where(offset)}: the citation marker {snippet!r} is never closed with ']'"
             )
 
 
@@ -191,7 +240,7 @@ def _take_title(
 
 
 def _statements(
-    blocks: list[Block], markdown: bool, allow_parens: bool, warnings: list[str]
+    blocks: list[Block], find: bool, allow_parens: bool, warnings: list[str]
 ) -> tuple[list[Statement], list[str]]:
     statements: list[Statement] = []
     sections: list[str] = []  # heading paths in the order they first appear
@@ -204,7 +253,7 @@ def _statements(
             text = _norm(strip_markers(block.text).text)
             if not text:
                 continue
-            if markdown or block.level == 7:
+            if block.level:  # Markdown, a bold line, or a format that says the level
                 level = block.level
                 while path and path[-1][0] >= level:
                     path.pop()
@@ -225,9 +274,11 @@ def _statements(
         section = " > ".join(t for _, t in path) or None
         if _is_lead_in(block, following):
             continue
-        for text, markers, line in _cut(block, allow_parens, warnings):
+        for text, markers, line, where in _cut(block, find, allow_parens, warnings):
             statements.append(
-                Statement(len(statements) + 1, section, text, markers, line, block.kind == "item")
+                Statement(
+                    len(statements) + 1, section, text, markers, line, block.kind == "item", where
+                )
             )
     return statements, sections
 
@@ -243,27 +294,32 @@ def _is_lead_in(block: Block, following: Block | None) -> bool:
     )
 
 
-def _cut(block: Block, allow_parens: bool, warnings: list[str]) -> list[tuple[str, list[str], int]]:
-    """The statements of one paragraph or list item: (text, markers, line)."""
-    clean = strip_markers(block.text, allow_parens=allow_parens)
+def _cut(
+    block: Block, find: bool, allow_parens: bool, warnings: list[str]
+) -> list[tuple[str, list[str], int, str]]:
+    """The statements of one paragraph or list item: (text, markers, line, where)."""
+    given = [
+        MarkerGroup(c.start, c.end, list(c.markers), keep_text=c.narrative) for c in block.cites
+    ]
+    clean = strip_markers(block.text, allow_parens=allow_parens, given=given, find=find)
     for group in clean.groups:
         for problem in group.problems:
-            warnings.append(f"line {block.line_at(group.start)}: {problem}")
+            warnings.append(f"{block.where(group.start)}: {problem}")
 
-    def line_of(offset: int) -> int:
+    def source(offset: int) -> int:
         if not clean.origin:
-            return block.line
-        return block.line_at(clean.origin[min(offset, len(clean.origin) - 1)])
+            return 0
+        return clean.origin[min(offset, len(clean.origin) - 1)]
 
     if block.kind == "item" or any(g.block_marker for g in clean.groups):
         text = _norm(clean.text)
         if not _LETTER.search(text):
             return []
         numbers = [n for g in clean.groups for n in g.numbers]
-        start = len(clean.text) - len(clean.text.lstrip())
-        return [(text, list(dict.fromkeys(numbers)), line_of(start))]
+        start = source(len(clean.text) - len(clean.text.lstrip()))
+        return [(text, list(dict.fromkeys(numbers)), block.line_at(start), block.where(start))]
     spans = sentence_spans(clean.text)
-    cut: list[tuple[str, list[str], int]] = []
+    cut: list[tuple[str, list[str], int, str]] = []
     owners: list[list[str]] = [[] for _ in spans]
     starts = [s for s, _ in spans]
     for group in clean.groups:
@@ -278,8 +334,9 @@ def _cut(block: Block, allow_parens: bool, warnings: list[str]) -> list[tuple[st
             if cut and numbers:
                 cut[-1][1].extend(numbers)
             continue
-        cut.append((text, numbers, line_of(start)))
-    return [(t, list(dict.fromkeys(m)), n) for t, m, n in cut]
+        at = source(start)
+        cut.append((text, numbers, block.line_at(at), block.where(at)))
+    return [(t, list(dict.fromkeys(m)), n, w) for t, m, n, w in cut]
 
 
 def _norm(text: str) -> str:
@@ -307,23 +364,28 @@ def _reference_warnings(
     references: list[RefEntry],
     numbered: bool,
     markers: list[str],
+    links: dict[str, int],
     warnings: list[str],
 ) -> None:
+    markers = [m for m in markers if m not in links]  # the format said which entry these are
     if markers and not references:
         warnings.append("the article prints citation markers but no reference list was found")
         return
     if numbered:
         numbers = [r.number for r in references if r.number is not None]
-        if len(numbers) != len(references):
+        # A footnote or other entry a link points to needs no number.
+        linked = set(links.values())
+        unnumbered = [i for i, r in enumerate(references) if r.number is None]
+        if any(i not in linked for i in unnumbered):
             warnings.append("the reference list mixes numbered and unnumbered entries")
         if numbers != list(range(1, len(numbers) + 1)):
             warnings.append("reference numbers are not 1, 2, 3, ... in order")
         known = {str(n) for n in numbers}
         for statement in statements:
             for marker in statement.markers:
-                if marker not in known:
+                if marker not in known and marker not in links:
                     warnings.append(
-                        f"line {statement.line}: marker {marker} has no entry in the reference list"
+                        f"{statement.where}: marker {marker} has no entry in the reference list"
                     )
     elif markers and references and len(markers) != len(references):
         warnings.append(

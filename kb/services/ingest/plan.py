@@ -24,7 +24,10 @@ from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
-from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
+from kb.formats.citekeys import KeyMaker
+from kb.ingest import ParsedArticle, RefEntry, claim_kinds, parse_article
+from kb.ingest.parse import parse_document
+from kb.ingest.readers import read_document
 from kb.models import Article, Reference, utcnow
 from kb.services.references import library_identities, normalize_title
 
@@ -58,7 +61,7 @@ class IngestResult:
     title: str
     claims: list[dict[str, Any]] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
-    mapping: str = "none"  # "numbered", "inferred", "ambiguous", "none"
+    mapping: str = "none"  # "exact", "numbered", "inferred", "ambiguous", "none"
     links: list[dict[str, Any]] = field(default_factory=list)
     references: list[ResolvedEntry] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
@@ -93,7 +96,7 @@ class Library:
         self.session = session
         self.by_doi: dict[str, str] = {}
         self.by_pmid: dict[str, str] = {}
-        self._everything: tuple[list[tuple[str, int | None, str]], set[str]] | None = None
+        self._everything: tuple[list[tuple[str, int | None, str]], KeyMaker] | None = None
         dois = sorted({e.doi.lower() for e in entries if e.doi})
         pmids = sorted({e.pmid for e in entries if e.pmid})
         if not all(d.isascii() for d in dois):  # SQL's lower() may fold only ASCII
@@ -114,11 +117,11 @@ class Library:
         self.by_doi = {d.lower(): k for k, d, _ in rows if d}
         self.by_pmid = {p: k for k, _, p in rows if p}
 
-    def _load_all(self) -> tuple[list[tuple[str, int | None, str]], set[str]]:
+    def _load_all(self) -> tuple[list[tuple[str, int | None, str]], KeyMaker]:
         if self._everything is None:
             rows = library_identities(self.session)
             titles = [(t, y, k) for k, _, _, t, y in rows if t]
-            self._everything = titles, {k.casefold() for k, *_ in rows}
+            self._everything = titles, KeyMaker(k for k, *_ in rows)
         return self._everything
 
     @property
@@ -127,8 +130,8 @@ class Library:
         return self._load_all()[0]
 
     @property
-    def keys(self) -> set[str]:
-        """Every citekey of the library (and those given out since), case-folded."""
+    def keys(self) -> KeyMaker:
+        """New citekeys, none of them the library's (or one given out since)."""
         return self._load_all()[1]
 
     def resolve(self, entry: RefEntry) -> tuple[str | None, str]:
@@ -153,16 +156,7 @@ class Library:
         return candidates[best[2]][1], "title"
 
     def new_key(self, entry: RefEntry) -> str:
-        first = entry.authors[0] if entry.authors else (entry.title or "ref")
-        surname = slugify(re.split(r"[ ,]", first.strip())[0]).replace("-", "") or "ref"
-        word = next((w for w in slugify(entry.title or "").split("-") if len(w) > 3), "untitled")
-        base = f"{surname}{entry.year or ''}{word}"
-        key, n = base, 1
-        while key.casefold() in self.keys:
-            n += 1
-            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
-        self.keys.add(key.casefold())
-        return key
+        return self.keys.make(entry.authors, entry.year, entry.title)
 
 
 def reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
@@ -215,14 +209,25 @@ def marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tup
     markers = parsed.markers
     if not markers:
         return "none", {}
+    # Where the format says which entry a marker is (JATS xref, a link, a footnote): confirmed.
+    plan: MarkerPlan = {}
+    for m, index in parsed.links.items():
+        key = resolved[index].citekey
+        if key:
+            plan[m] = (key, LinkState.confirmed)
+    if parsed.links and all(m in parsed.links for m in markers):
+        return "exact", plan
     if parsed.reference_list_numbered:
         by_number = {r.number: r for r in resolved if r.number is not None}
-        plan = {}
         for m in markers:
+            if m in parsed.links:
+                continue
             entry = by_number.get(int(m)) if m.isdigit() else None
             if entry is not None and entry.citekey:
                 plan[m] = (entry.citekey, LinkState.confirmed)
         return "numbered", plan
+    if plan:
+        return "exact", plan
     numbers = sorted(int(m) for m in markers if m.isdigit())
     run_1_n = numbers == list(range(1, len(resolved) + 1)) and len(numbers) == len(markers)
     if resolved and run_1_n:
@@ -255,20 +260,26 @@ def decode_article(data: bytes, *, source: str) -> str:
 def plan_article(
     *,
     session: Session,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
+    filename: str | None = None,
 ) -> tuple[ParsedArticle, IngestResult, MarkerPlan]:
     """Parse and resolve an article without writing anything (the preview).
 
     furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
-    so the CLI and the web page cut the same lines.
+    so the CLI and the web page cut the same lines. ``text`` as bytes is a file (``filename``
+    its name): HTML, Word, JATS XML or text, detected by suffix and content.
     """
     if furniture is None:
         furniture = configured_furniture()
-    parsed = parse_article(text, furniture=furniture, title=title)
+    if isinstance(text, bytes):
+        document = read_document(text, name=filename or "", furniture=furniture, title=title)
+        parsed = parse_document(document, title=title)
+    else:
+        parsed = parse_article(text, furniture=furniture, title=title)
     the_title = (title or parsed.title).strip()
     the_slug = slugify(slug or the_title)
     if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
@@ -294,9 +305,11 @@ def plan_article(
             "section": s.section,
             "text": s.text,
             "markers": s.markers,
-            "kind": guess_kind(s.text).value,
+            "kind": kind.value,
             "line": s.line,
         }
-        for s in parsed.statements
+        for s, kind in zip(
+            parsed.statements, claim_kinds(parsed.statements, parsed.sections), strict=True
+        )
     ]
     return parsed, result, plan

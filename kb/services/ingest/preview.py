@@ -29,11 +29,12 @@ def preview_article(
     *,
     session: Session,
     actor: User,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     add_missing: bool = False,
     furniture: Sequence[str] | None = None,
+    filename: str | None = None,
 ) -> IngestResult:
     """What ingest_article would store, flags included, without writing anything.
 
@@ -42,7 +43,7 @@ def preview_article(
     require(actor, Action.article_ingest)
     parsed, result, plan = plan_article(
         session=session, text=text, title=title, slug=slug, furniture=furniture,
-        add_missing=add_missing,
+        add_missing=add_missing, filename=filename,
     )  # fmt: skip
     sources = _planned_sources(session, parsed, result, plan)
     counts: Counter[str] = Counter()

@@ -39,30 +39,32 @@ def ingest_article(
     *,
     session: Session,
     actor: User,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     add_missing: bool = False,
     furniture: Sequence[str] | None = None,
+    filename: str | None = None,
 ) -> IngestResult:
     """Store an article's claims with citations, measures and automatic flags; commit once."""
     require(actor, Action.article_ingest)
     with writing(session):
-        return _ingest(session, actor, text, title, slug, add_missing, furniture)
+        return _ingest(session, actor, text, title, slug, add_missing, furniture, filename)
 
 
 def _ingest(
     session: Session,
     actor: User,
-    text: str,
+    text: str | bytes,
     title: str | None,
     slug: str | None,
     add_missing: bool,
     furniture: Sequence[str] | None,
+    filename: str | None = None,
 ) -> IngestResult:
     parsed, result, plan = plan_article(
         session=session, text=text, title=title, slug=slug, furniture=furniture,
-        add_missing=add_missing,
+        add_missing=add_missing, filename=filename,
     )  # fmt: skip
     conn = session.connection()
     added = [
@@ -76,7 +78,8 @@ def _ingest(
     now = utcnow()
     article_id = conn.execute(
         insert(_table(Article)).returning(_table(Article).c.id),
-        {"slug": result.slug, "title": result.title, "source_text": text,
+        {"slug": result.slug, "title": result.title,
+         "source_text": text if isinstance(text, str) else parsed.source_text,
          "reference_list": [r.as_dict() for r in result.references],
          "reference_list_numbered": parsed.reference_list_numbered,
          "marker_map": {m: key for m, (key, _state) in plan.items()},
