@@ -9,6 +9,10 @@ Linear work takes 4x as long, quadratic work 16x; the goal is ratio <= 5.
   measures are read with `kb.measures.parse_measures` (M: KB_BENCH_MEASURES, default 2,000), and
   the article is ingested whole into a fresh, migrated SQLite database
   (`kb.services.ingest.ingest_article`: the claim, its measures and checks).
+* One sentence of M estimates with their CIs in several units ("6.13 days (95% CI 4.97-7.53);
+  OR 1.19 per mg/dl (95% CI 1.04-1.38); ..."), read with `parse_measures` (M:
+  KB_BENCH_CIS, default 1,000): what is looked up before each estimate (its kind, its outcome,
+  its pain scale) must not grow with the sentence.
 * A line of N openings never closed, read with `kb.ingest.parse_article`: `**a ` (bold), `[a `
   (a link's text), `![a ` (an image) (N: KB_BENCH_OPENINGS, default 4,000), and a heading
   "# a" with N spaces inside (N: KB_BENCH_SPACES, default 4,000).
@@ -55,6 +59,12 @@ _MEASURED = [
     "Falls were fewer (OR 0.68 (0.57–0.81)) in {i} patients after 6 weeks, which was "
     "significant (P=.002).",
 ]
+_ESTIMATES = [
+    "{i}.13 days (95% CI {i}.01-{i}.25)",
+    "OR 1.19 per mg/dl (95% CI 1.04-1.38)",
+    "an efficacy of 95% (95% confidence interval [CI], 90.3%-97.6%)",
+    "mean difference -1.63 (95% CI -2.68 to -0.57)",
+]
 LINES = {
     "unclosed **": ("", "**a ", "end."),
     "unclosed [": ("", "[a ", "end."),
@@ -91,6 +101,30 @@ def _measures_row(m: int) -> dict[str, Any]:
         f"read the measures of one claim of {4 * m:,} measures",
         large_ms,
         baseline=f"the same with {m:,} measures",
+        baseline_ms=small_ms,
+        target=f"ratio <= {TARGET:g}",
+        ok=large_ms / small_ms <= TARGET,
+    )
+
+
+def ci_sentence(estimates: int) -> str:
+    """One sentence of `estimates` estimates with their CIs, joined by semicolons."""
+    parts = (_ESTIMATES[i % len(_ESTIMATES)].format(i=i % 50 + 2) for i in range(estimates))
+    return "; ".join(parts) + "."
+
+
+def _cis_row(m: int) -> dict[str, Any]:
+    small, large = ci_sentence(m), ci_sentence(4 * m)
+    found = [len(parse_measures(t)) for t in (small, large)]
+    assert found == [m, 4 * m], found  # every estimate found, nothing lost
+    small_ms, large_ms = paired_median_ms(
+        lambda: parse_measures(small), lambda: parse_measures(large), runs=RUNS
+    )
+    return row(
+        "linear",
+        f"read one sentence of {4 * m:,} estimates with their CIs",
+        large_ms,
+        baseline=f"the same with {m:,} estimates",
         baseline_ms=small_ms,
         target=f"ratio <= {TARGET:g}",
         ok=large_ms / small_ms <= TARGET,
@@ -182,14 +216,15 @@ def _headings_row(n: int) -> dict[str, Any]:
 
 
 def run() -> list[dict[str, Any]]:
-    """One claim of M and 4M measures (read, ingested); lines of N and 4N openings; N and 4N
-    headings."""
+    """One claim of M and 4M measures (read, ingested); one sentence of M and 4M CIs; lines of N
+    and 4N openings; N and 4N headings."""
     m = int(os.environ.get("KB_BENCH_MEASURES", "2000"))
     n = int(os.environ.get("KB_BENCH_OPENINGS", "4000"))
     spaces = int(os.environ.get("KB_BENCH_SPACES", "4000"))
     lines = [_line_row(kind, spaces if kind.startswith("spaces") else n) for kind in LINES]
     headings = int(os.environ.get("KB_BENCH_HEADINGS", "4000"))
-    return [_measures_row(m), _ingest_row(m), *lines, _headings_row(headings)]
+    cis = int(os.environ.get("KB_BENCH_CIS", "1000"))
+    return [_measures_row(m), _ingest_row(m), _cis_row(cis), *lines, _headings_row(headings)]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ class ClaimKind(StrEnum):
     recommendation = "recommendation"
     mechanism = "mechanism"
     background = "background"
+    # A research article's own methods and results: the article itself is the source.
+    own_study = "own study"
 
 
 class Stance(StrEnum):
@@ -78,6 +80,9 @@ class MeasureKind(StrEnum):
     hazard_ratio = "hazard ratio"
     proportion = "proportion"
     p_value = "p-value"
+    mean = "mean"
+    median = "median"
+    estimate = "estimate"  # any other estimate printed with a CI: a count, a duration, an AUC
 
 
 RATIO_KINDS = frozenset({MeasureKind.risk_ratio, MeasureKind.odds_ratio, MeasureKind.hazard_ratio})

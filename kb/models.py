@@ -237,6 +237,7 @@ class Measure(SQLModel, table=True):
     ci_lower: float | None = None
     ci_upper: float | None = None
     ci_level: float | None = None
+    unit: str | None = _text()  # as printed beside the estimate: "days", "%", "per mg/dl"
     p_value: float | None = None
     p_operator: str | None = Field(default=None, sa_column=Column(String(4)))
     n: int | None = None

@@ -115,6 +115,7 @@ def test_problem_as_dict():
         "line": 3,
         "citekey": "a",
         "message": "The key 'a' on line 3 ...",
+        "record": None,  # BibTeX problems have lines; JSON formats number their records
     }
 
 

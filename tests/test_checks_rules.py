@@ -68,6 +68,8 @@ def test_unsupported() -> None:
     assert unsupported.check(claim(text, markers=("1",))) == {}  # a marker, even dangling
     assert unsupported.check(claim(text, cited=(cite("smith2020"),))) == {}
     assert unsupported.check(claim("Many people live with back pain.")) == {}
+    # A research article's own result has the article as its source.
+    assert unsupported.check(claim(text, kind="own study")) == {}
 
 
 def test_dangling() -> None:

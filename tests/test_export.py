@@ -121,9 +121,9 @@ def test_measures_flags_events_frames(session: Session, kb: corpus.Corpus) -> No
     nan = float("nan")
     measures = expected("measures", [
         (1, c[0], "spine", 1, 1, "pre/post means", "from 7.4 to 2.8 (p < 0.05)", "VAS pain",
-         7.4, nan, 2.8, nan, nan, nan, nan, nan, 0.05, "<", NA, NA, nan, NA, True, NA, NA),
+         7.4, nan, 2.8, nan, nan, nan, nan, nan, NA, 0.05, "<", NA, NA, nan, NA, True, NA, NA),
         (2, c[4], "knee", 1, 1, "proportion", "20%", NA, nan, nan, nan, nan, nan, nan, nan,
-         nan, nan, NA, NA, NA, 20.0, NA, NA, NA, "no n; no CI"),
+         nan, NA, nan, NA, NA, NA, 20.0, NA, NA, NA, "no n; no CI"),
     ])  # fmt: skip
     flags = expected("flags", [
         (4, c[0], "spine", 1, "numeric inconsistency", "resolved", NA, NA, NA, at(3),

@@ -25,7 +25,8 @@ def test_the_formats_import_nothing_but_the_standard_library_bibtexparser_and_kb
 
 
 def test_registry_names_bibtex_and_its_parse_uses_the_library_macros() -> None:
-    assert READERS == {"bibtex": BIBTEX}
+    assert list(READERS) == ["bibtex", "ris", "medline", "pubmed-xml", "csl-json"]
+    assert READERS["bibtex"] is BIBTEX
     assert BIBTEX.suffixes == (".bib",)
     text = BIBTEX.decode(b"@article{k, title = {T}, journal = jp}\n", None, "x.bib")
     alone = BIBTEX.parse(text, [])

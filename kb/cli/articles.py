@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from kb.cli.progress import progress_bar, wanted
 from kb.cli.root import (
     AS_OPTION,
     JSON_OPTION,
@@ -18,7 +19,8 @@ from kb.cli.root import (
 from kb.errors import InvalidInput
 from kb.services import articles as svc
 from kb.services.checks import run_checks
-from kb.services.ingest import IngestResult, decode_article, ingest_article
+from kb.services.ingest import IngestResult, ingest_article
+from kb.services.ingest.batch import BatchReport, article_files, ingest_files
 from kb.services.users import resolve_actor
 
 article_app = typer.Typer(
@@ -56,7 +58,11 @@ def _print_ingest(r: IngestResult) -> None:
 
 @article_app.command("ingest")
 def ingest(
-    path: Path = typer.Argument(..., help="Article as plain text or Markdown."),
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="Articles (text, Markdown, HTML, Word .docx, JATS XML): files, or folders "
+        "searched recursively.",
+    ),
     title: str | None = typer.Option(None, "--title", help="Title (default: the first line)."),
     slug: str | None = typer.Option(None, "--slug", help="URL slug (default: from the title)."),
     as_: str = AS_OPTION,
@@ -65,20 +71,62 @@ def ingest(
     ),
     json_: bool = JSON_OPTION,
 ) -> None:
-    """Ingest an article: claims, citations, measures and automatic flags, all or nothing."""
+    """Ingest articles: claims, citations, measures and automatic flags, each all or nothing.
+
+    One file prints its claims, links and flags. Several files or a folder ingest each article
+    in its own transaction and end with one line per file; the exit status is 1 if any was
+    refused.
+    """
+    if len(paths) == 1 and not paths[0].is_dir():
+        _ingest_one(paths[0], title, slug, as_, add_missing, json_)
+        return
+    files, missing = article_files(paths)
+    with data_session() as session:
+        actor = resolve_actor(session=session, email=as_)
+        with progress_bar("Ingesting", "files", enabled=wanted(json_=json_)) as progress:
+            report = ingest_files(
+                session=session, actor=actor, files=files, add_missing=add_missing,
+                title=title, slug=slug, progress=progress,
+            )  # fmt: skip
+    report.files[:0] = missing
+    if json_:
+        print_json(report.as_dict())
+    else:
+        _print_batch(report)
+    if report.refused:
+        raise typer.Exit(1)
+
+
+def _ingest_one(
+    path: Path, title: str | None, slug: str | None, as_: str, add_missing: bool, json_: bool
+) -> None:
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    text = decode_article(path.read_bytes(), source=str(path))
+    data = path.read_bytes()
     with data_session() as session:
         actor = resolve_actor(session=session, email=as_)
         result = ingest_article(
-            session=session, actor=actor, text=text, title=title, slug=slug,
-            add_missing=add_missing,
+            session=session, actor=actor, text=data, title=title, slug=slug,
+            add_missing=add_missing, filename=str(path),
         )  # fmt: skip
     if json_:
         print_json(result.as_dict())
     else:
         _print_ingest(result)
+
+
+def _print_batch(report: BatchReport) -> None:
+    for f in report.files:
+        if f.ingested:
+            flags = ", ".join(f"{kind} {n}" for kind, n in f.flags.items()) or "no flags"
+            typer.echo(f"ingested {f.file}: article {f.slug}, {f.claims} claims; {flags}")
+        else:
+            typer.echo(f"refused {f.file}: {f.error}")
+    totals = report.as_dict()
+    typer.echo(
+        f"{totals['ingested']} ingested ({totals['claims']} claims, {totals['flags']} flags), "
+        f"{totals['refused']} refused"
+    )
 
 
 @app.command("check")

@@ -27,6 +27,7 @@ from kb.cli.filters import (
     TO,
     filter_options,
 )
+from kb.cli.progress import progress_bar, wanted
 from kb.cli.root import JSON_OPTION, app, data_session, optional_actor, print_json
 from kb.export import FORMATS, FRAME_NAMES
 from kb.services.export import export_bundle, export_frame
@@ -68,11 +69,15 @@ def _register(frame: str) -> None:
             article, status, kind, study_type, level, flag_kind, open_flags, reviewer, author,
             updated_from, updated_to, text,
         )  # fmt: skip
-        with data_session() as session:
+        unit = "references" if frame == "references" else "claims"
+        with (
+            data_session() as session,
+            progress_bar(f"exporting {frame}", unit, enabled=wanted(json_=json_)) as progress,
+        ):
             actor = optional_actor(session, as_)
             rows = export_frame(
                 session=session, frame=frame, path=output, fmt=fmt, filters=filters,
-                actor=actor, bom=bom,
+                actor=actor, bom=bom, progress=progress,
             )  # fmt: skip
         if json_:
             print_json({"frame": frame, "path": str(output), "rows": rows})
@@ -110,9 +115,14 @@ def export_bundle_cmd(
         article, status, kind, study_type, level, flag_kind, open_flags, reviewer, author,
         updated_from, updated_to, text,
     )  # fmt: skip
-    with data_session() as session:
+    with (
+        data_session() as session,
+        progress_bar("exporting", "sheets", enabled=wanted(json_=json_)) as progress,
+    ):
         actor = optional_actor(session, as_)
-        counts = export_bundle(session=session, path=output, filters=filters, actor=actor)
+        counts = export_bundle(
+            session=session, path=output, filters=filters, actor=actor, progress=progress
+        )
     if json_:
         print_json({"path": str(output), "rows": counts})
     else:

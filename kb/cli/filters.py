@@ -11,7 +11,7 @@ from kb.services.queries import ClaimFilter
 
 ARTICLE = typer.Option(None, "--article", help="Only this article (slug).")
 STATUS = typer.Option([], "--status", help="Submitted, Under Review, Approved (repeatable).")
-KIND = typer.Option([], "--kind", help="finding, recommendation, mechanism, background.")
+KIND = typer.Option([], "--kind", help="finding, recommendation, mechanism, background, own study.")
 STUDY = typer.Option([], "--study-type", help="Study type code of the best support.")
 LEVEL = typer.Option([], "--level", help="Evidence level of the best support (1-5).")
 FLAG_KIND = typer.Option([], "--flag-kind", help="Has an open flag of this kind.")

@@ -1,4 +1,4 @@
-"""`kb reference ...`: the BibTeX reference library."""
+"""`kb reference ...`: the reference library (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _print_report(report: ImportReport) -> None:
             f"unchanged {report.unchanged}, skipped {len(report.skipped)}"
         )
     for p in report.problems:
-        where = f"line {p.line}" if p.line else "line ?"
+        where = f"line {p.line}" if p.line else f"record {p.record}" if p.record else "line ?"
         # A refused key may hold control characters: never send them to the terminal raw.
         shown = p.citekey if p.citekey is None or p.citekey.isprintable() else ascii(p.citekey)
         key = f" [{shown}]" if shown else ""
@@ -44,7 +44,12 @@ def _print_report(report: ImportReport) -> None:
 
 @reference_app.command("import")
 def reference_import(
-    path: Path = typer.Argument(..., help="The .bib file."),
+    path: Path = typer.Argument(..., help="The .bib, .ris, .nbib, PubMed .xml or CSL .json file."),
+    format_: str | None = typer.Option(
+        None,
+        "--format",
+        help="bibtex, ris, medline, pubmed-xml or csl-json (default: from the suffix or content).",
+    ),
     encoding: str | None = typer.Option(
         None, "--encoding", help="The file's encoding when it is not UTF-8 (latin-1, gbk, ...)."
     ),
@@ -54,15 +59,17 @@ def reference_import(
     as_: str | None = typer.Option(None, "--as", help="Account importing (default: operator)."),
     json_: bool = JSON_OPTION,
 ) -> None:
-    """Import a .bib file: upsert by citekey; any problem writes nothing unless --skip-bad."""
+    """Import a reference file: upsert by citekey; any problem writes nothing unless --skip-bad."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     with data_session() as session:
         actor = optional_actor(session, as_)
-        report = svc.import_bib(
+        report = svc.import_file(
             session=session,
             actor=actor,
             data=path.read_bytes(),
+            name=path.name,
+            format=format_,
             encoding=encoding,
             skip_bad=skip_bad,
             source=str(path),
@@ -77,11 +84,15 @@ def reference_import(
 
 @reference_app.command("export")
 def reference_export(
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write the .bib file."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the file."),
+    format_: str | None = typer.Option(
+        None, "--format", help="bib, ris or csl-json (default: from the suffix, else bib)."
+    ),
 ) -> None:
-    """Write the whole library as BibTeX, kb's fields (studytype, retraction) included."""
+    """Write the whole library as BibTeX, RIS or CSL-JSON, with kb's study type and retraction."""
+    fmt = svc.export_format_for(format_, output.name)
     with data_session() as session:
-        text = svc.export_bib(session=session)
+        text = svc.export_references(session=session, format=fmt)
     tmp = output.with_name(output.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(output)

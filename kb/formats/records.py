@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from kb.enums import RetractionStatus
 from kb.formats.studytype import UNKNOWN
@@ -18,12 +19,17 @@ from kb.formats.studytype import UNKNOWN
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file, located by the line where its record starts."""
+    """One thing wrong in an input file, located by the line where its record starts.
+
+    record is the record's number in the file (1 for the first), for formats that count records:
+    in a JSON file it is the only place a problem has, as JSON gives no line numbers.
+    """
 
     kind: str
     line: int | None
     citekey: str | None
     message: str
+    record: int | None = None
 
     def as_dict(self) -> dict:
         """Plain dict for reports and JSON."""
@@ -35,15 +41,19 @@ class ReferenceRecord:
     """One reference as a file gives it: the decoded fields a reference shows, and its raw fields.
 
     raw_fields keeps every field of the source record as the format wrote it, so that an export
-    round-trips; content_hash() is computed from them. crossref is the key of another record of
-    the same file this one takes its container (book, proceedings) from, as BibTeX's crossref
-    field names it; formats without such links leave it None.
+    round-trips; content_hash() is computed from them. Their names and values are the format's
+    own, named by `source` (a reader's name): BibTeX fields are strings, a RIS or MEDLINE tag
+    given more than once holds a list, a CSL-JSON variable holds its JSON value. crossref is
+    the key of another record of the same file this one takes its container (book,
+    proceedings) from, as BibTeX's crossref field names it; formats without such links leave it
+    None. key_generated says the file gave no citation key, so kb made one (kb.formats.citekeys).
+    entry_type is BibTeX's name of the kind of work (article, book, ...) whatever the format.
     """
 
     citekey: str
     entry_type: str
     line: int | None = None
-    raw_fields: dict[str, str] = field(default_factory=dict)
+    raw_fields: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     journal: str | None = None
@@ -59,11 +69,21 @@ class ReferenceRecord:
     study_type_inferred: bool = False
     retraction: str = RetractionStatus.none.value
     crossref: str | None = None
+    source: str = "bibtex"
+    key_generated: bool = False
+    number_in_file: int | None = None
 
     def content_hash(self) -> str:
-        """Stable sha256 of the entry type and raw fields: equal hashes mean an unchanged entry."""
+        """Stable sha256 of the entry type and raw fields: equal hashes mean an unchanged entry.
+
+        The format is part of it except for BibTeX (whose hashes predate the other formats), so
+        the same fields read from another format are news.
+        """
+        head: list[Any] = [self.entry_type]
+        if self.source != "bibtex":
+            head.insert(0, self.source)
         payload = json.dumps(
-            [self.entry_type, sorted(self.raw_fields.items())],
+            [*head, sorted(self.raw_fields.items())],
             ensure_ascii=False,
             separators=(",", ":"),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kb.ingest.inline import inline_text
+from kb.ingest.records import Cite
 
 BlockKind = Literal["heading", "paragraph", "item"]
 
@@ -43,6 +44,8 @@ class Block:
     indent: int = 0
     starts: list[int] = field(default_factory=list)  # offsets in text where a line starts
     lines: list[int] = field(default_factory=list)  # the source line of each start
+    cites: list[Cite] = field(default_factory=list)  # citation marks the format makes
+    place: str = ""  # where it is when that is not a line: "paragraph 7", an XML element path
 
     def add_lines(self, pieces: Sequence[tuple[int, str]]) -> None:
         """Append (source line, text) pieces, each stripped and after a space when there is
@@ -66,6 +69,10 @@ class Block:
         if not self.starts:
             return self.line
         return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+    def where(self, offset: int = 0) -> str:
+        """Where a character of ``text`` is, as a user finds it ("line 12", "paragraph 3")."""
+        return self.place or f"line {self.line_at(offset)}"
 
     @property
     def numbered(self) -> bool:

@@ -1,5 +1,38 @@
 """What a statement is (finding, recommendation, mechanism, background) and whether it needs a
-source: word and number cues, no model. A first guess an editor can change."""
+source: word and number cues, no model. A first guess an editor can change.
+
+Kinds, as DOMAIN.md names them, decided by the first of these rules that applies:
+
+1. **finding** when the statement prints a statistic: a p-value, a confidence interval, "±",
+   an effect-size name (OR, RR, HR, SMD, NNT, mean difference), a percentage, "n = ...", a
+   rate such as "one in three" or "15 times more likely". Numbers of that kind are results.
+2. **recommendation** when it tells someone what to do or who a treatment is for: an
+   instruction ("Do not use ...", "Avoid ...", "If ..., consult ..."), "should", "must",
+   "recommended", "advised", "(not) indicated", "contraindicated", "treatment of choice",
+   "first-line", "ideal for", "is best", "next step", "appropriate", "can be targeted on".
+3. **background** when it defines something: "X refers to ...", "is defined as", "we defined
+   ... as", "X is a (common) condition / disorder / practice / model / ... ", "X is where ...".
+4. **finding** when it reports a result or an observation: studies, trials, "no evidence",
+   "evidence that", "showed", "found", "observed", "demonstrated", "significant", "associated
+   with", "correlates", "more / less likely", "exposed to", "the majority of", "most / many /
+   some patients (people)", "elevated ... levels", "decreased ... mRNA".
+5. **mechanism** when it says how or why something happens in the body: "works by", "by
+   blocking" (any "by ...ing"), "mechanism", "pathway", "signals", "circuits", "nervous
+   system", "causes", "caused by", "triggers", "hypothesised", "impairs", "damages",
+   "modulates", "regulating", "plays a role", "binds to", "receptors", "inflammation",
+   "circulation", "absorb", "retrain", "rewire", "calm", "normalize".
+6. **finding** when it claims an effect or a safety property: "effective", "efficacy", "safe",
+   "benefits", "risk", "relief", "minimally invasive", "recovery", or a verb of change
+   ("improves", "reduces", "increases", "helps") that is not a purpose ("a desire *to reduce*",
+   "aim *to reduce*" state an intention, not a result).
+7. **background** otherwise: context, descriptions, methods, conditions and fragments.
+
+The order carries the rule set's judgement: numbers are results whatever else the sentence
+says; an instruction is a recommendation even when it gives its reason; study words beat
+mechanism words ("denervation correlates with balance" is a finding about a mechanism);
+mechanism words beat effect words ("helps calm those signals" explains how it helps).
+The labelled table in tests/test_ingest_kinds.py measures these rules per kind.
+"""
 
 from __future__ import annotations
 
@@ -19,44 +52,86 @@ _STATISTIC = re.compile(
     r"[hH]azard [rR]atio)\b|\d\s*%|\b[nN]\s*=\s*\d"
 )  # case matters: "OR" is an odds ratio, "or" is not
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)?")
-_RECOMMENDATION = _words(
-    r"should(?:n'?t)?", "must", "ought to", r"recommend(?:s|ed|ation)?", "advised?",
-    r"(?:is|are) (?:not )?indicated", "contraindicated", "treatment of choice", "first[- ]line",
-    r"consult(?: with)?", "talk to your", "ask your", "consider(?:ed)?", "avoid", "do not", "don't",
-    r"never (?:use|take|combine)", "is best", "is ideal", "ideal for", "try",
-)  # fmt: skip
 _IMPERATIVE = re.compile(  # an instruction, possibly after an "If ...," clause
     r"^(?:if\b[^,.;]*,\s*)?(?:do not|don't|never|avoid|use|consider|consult|ask|talk|see|book|"
-    r"start|stop|take|try|seek|call|contact|keep|limit|check|discuss|get|make sure|ensure)\b",
+    r"start|stop|take|try|seek|call|contact|keep|limit|check|discuss|get|make sure|ensure|eat|"
+    r"drink|wash|tell|wear|apply|store|remember)\b",
     re.IGNORECASE,
 )
-# Cues that the statement reports a result, whatever else it mentions.
-_FINDING = _words(
-    r"stud(?:y|ies)", r"trials?", "evidence", r"(?:demonstrat|show|report|found|observ)\w*",
-    r"significant(?:ly)?", r"correlat\w*", "associated with", "no (?:studies|evidence|data)",
-    r"meta-analys\w*", "registry", r"cohorts?", r"participants",
+# The kind rules, in the order of the module docstring.
+_RATE = re.compile(
+    r"\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|six|ten|\d+)\b|"
+    r"\btimes (?:more|less|as) likely\b",
+    re.IGNORECASE,
+)
+_ADVICE = _words(
+    r"should(?:n'?t)?", "must", "ought to", r"recommend(?:s|ed|ation)?", r"advised?",
+    r"(?:is|are) (?:not )?indicated", "contraindicated", "treatment of choice", "first[- ]line",
+    r"consult(?: with)?", "talk to your", "ask your", "is best", "is ideal", "ideal for",
+    r"next steps?", "appropriate", r"(?:could|may|might) consider",
+    r"(?:can|could|should) be (?:targeted|offered|prioriti[sz]ed)",
+    r"good candidates?", r"when to (?:consider|seek|see|call|use)",
 )  # fmt: skip
-# Effect claims: strong ones win over mechanism words, weak ones only decide the rest.
-_EFFECT_STRONG = _words(
+_DEFINITION = re.compile(
+    r"\brefers? to\b|\b(?:is|are) defined as\b|\bdefined\b.{1,80}\bas\b|\bmeans\b|"
+    r"^[^,;]{1,60}\b(?:is|are) (?:an?|the) (?:[\w-]+ ){0,3}(?:condition|disorder|disease|"
+    r"syndrome|practice|term|technique|type|group|class|form|model|device|procedure)s?\b|"
+    r"^[^,;]{1,60}\bis where\b",
+    re.IGNORECASE,
+)
+_RESULT = _words(
+    r"stud(?:y|ies)", r"(?:clinical|randomi[sz]ed|controlled) trials?", r"trials? (?:of|in)",
+    r"in a trial", "no (?:studies|evidence|data)", r"evidence (?:that|of|for|from|suggests|shows)",
+    r"strong evidence", r"(?:demonstrat|show|report|found|observ)\w*", r"significant(?:ly)?",
+    r"correlat\w*", "associated with", r"(?:more|less) likely", "exposed to", r"meta-analys\w*",
+    r"cohorts?", "participants", r"(?:great )?majority of",
+    r"(?:findings|results) (?:suggest|indicate)",
+    r"there (?:is|are|was|were) (?:substantial|significant|strong|large|marked|no) \w+",
+    r"(?:increas|decreas|elevat|reduc|depress|lower|rais|alter)ed (?:[\w-]+ ){0,3}"
+    r"(?:levels?|transcripts?|mRNA|concentrations?|expression|activity)",
+)  # fmt: skip
+# "Many people ..." reports how common something is: a finding, though not by itself checkable.
+_PEOPLE = _words(r"(?:many|most|some) (?:\w+ )?(?:patients|people|adults|children|women|men)")
+_HOW_WORDS = _words(
+    "mechanisms?", "works by", r"pathways?", r"signals?", r"circuits?", "nervous system",
+    r"caus(?:es|ed by|ing)", r"triggers?", r"hypothes[iy]\w*", r"impairs?", r"damages?",
+    r"modulat\w*", r"regulat(?:es?|ing)", r"plays? (?:a |an |key )?(?:\w+ )?roles?",
+    r"binds? to", r"receptors?", r"inflammat\w*", "circulation", "blood flow",
+    r"absorbs?", r"retrain\w*", r"rewir\w*", r"calm\w*", r"normali[sz]\w*",
+    r"interrupt\w*", r"disrupt\w*", r"(?:de)?innervat\w*", r"denervat\w*",
+    r"overactive", r"hypersensitiv\w*", "displaces", "compression", "so that",
+    r"explanations?", r"explain(?:s|ed by)", r"reflects?", "consistent with",
+)  # fmt: skip
+_HOW = re.compile(r"\bby (?!the\b|a\b)[a-z]+ing\b|" + _HOW_WORDS.pattern, re.IGNORECASE)
+# "lower" and "higher" compare, except in anatomy: "the lower back", "lower limbs".
+_NOT_ANATOMY = (
+    r"{}(?! (?:back|legs?|limbs?|body|spine|abdomen|jaw|arms?|lip|lobes?|extremit\w*|"
+    r"airways?|urinary tract|motor neurons?))"
+)
+_EFFECT_CLAIM = _words(
     r"effective(?:ness)?", "efficacy", r"safe(?:ty)?", "unsafe", r"benefits?", r"risks?",
-    r"(?:many|most|some) (?:patients|people)",
+    r"relief", "minimally invasive", "recovery", "cures?", r"harm(?:s|ful)?",
+    r"works? (?:against|for|well|better)", r"(?:better|worse) than", r"(?:superior|inferior) to",
+    _NOT_ANATOMY.format("lower"), _NOT_ANATOMY.format("higher"),
 )  # fmt: skip
-_EFFECT = _words(
-    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", "outcomes?", r"relie(?:f|ve[sd]?)",
-    r"helps?", r"works? well",
+_UNKNOWN = _words(  # the state of knowledge, not a result
+    r"uncertain(?:ty)?", "unclear", "not known", "unknown", "remains to be",
+    r"(?:is|are) still (?:developing|emerging|limited)",
 )  # fmt: skip
-_MECHANISM = _words(
-    "mechanisms?", r"pathways?", r"modulat\w*", r"interrupt\w*", r"interfer\w*", r"disrupt\w*",
-    r"signals?", r"(?:de)?innervat\w*", r"denervat\w*", r"receptors?", r"inflammat\w*",
-    r"circulation", r"blood flow", "works by", r"by (?:blocking|calming|reducing)", r"impairs?",
-    "displaces", r"circuits?", r"calm\w*", r"retrain\w*", r"rewir\w*", "compression",
-    r"main reason", "primary cause",
-)  # fmt: skip
+_CHANGE = re.compile(  # a verb of change not after "to" (a purpose, not a result)
+    r"(?<!\bto )\b(?:improv|reduc|decreas|increas|relie)\w*|(?<!\bto )\bprevent(?:s|ed)?\b|"
+    r"(?<!\bto )\blower(?:s|ed|ing)\b|"
+    r"(?<!\bto )\b(?:helps?|cuts?|works well)\b",
+    re.IGNORECASE,
+)
+
+# What "unsupported statement" needs: something a reviewer could check against a source.
 _CHECK = _words(
     # efficacy
-    r"effective(?:ness|ly)?", "efficacy", r"works?", r"helps?", r"improv\w*", r"reduc\w*",
-    r"decreas\w*", r"increas\w*", r"lower\w*", r"relie(?:f|ve[sd]?)", r"benefits?", "cures?",
-    r"prevents?", r"heal\w*", r"sustained", r"lasting", "powerful", "success\\w*",
+    r"effective(?:ness|ly)?", "efficacy", r"works? (?:well|better|for|against)", r"helps?",
+    r"improv\w*", r"reduc\w*", r"decreas\w*", r"increas\w*", r"lower(?:s|ed|ing)",
+    r"relie(?:f|ve[sd]?)", r"benefits?", "cures?", r"prevents?", r"heal\w*", r"sustained",
+    r"lasting", "powerful", "success\\w*",
     # safety
     "safe(?:ly|ty)?", "unsafe", r"risks?", r"harm\w*", "side effects?", r"adverse",
     r"complications?", "dangerous", r"toxic\w*", "morbidity", "mortality",
@@ -66,32 +141,80 @@ _CHECK = _words(
     r"correlat\w*", "linked to", "responsible for", r"mechanism", r"primar(?:y|ily)",
     r"triggers?", r"contribut\w*",
     # comparative
-    "more", "less", "better", "worse", r"superior", r"inferior", r"compar\w*", "versus", "vs",
-    "than", "higher", "most", "best", "fewer", "first",
+    "better", "worse", r"(?:superior|inferior) to", r"compar\w*", "versus", "vs",
+    _NOT_ANATOMY.format("lower"), _NOT_ANATOMY.format("higher"), r"(?:more|less) likely",
+    "most", "best", "fewer",
     # evidence and absolutes
-    r"stud(?:y|ies)", r"trials?", "evidence", r"proven", r"demonstrat\w*", r"shown?",
-    "always", "never", "all patients", "no (?:studies|evidence)", "only",
+    r"stud(?:y|ies)", r"trials? (?:of|in|showed|found)", r"(?:clinical|randomi[sz]ed) trials?",
+    "evidence", r"proven", r"demonstrat\w*", r"shown?", "always", "never", "all patients",
+)  # fmt: skip
+_CALL_TO_ACTION = re.compile(  # "consult a specialist": an invitation, not a claim
+    r"^(?:if\b[^,.;]*,\s*)?(?:please\s+)?(?:consult|talk|speak|ask|call|contact|book|schedule|"
+    r"make an appointment|visit|learn|read|find out|discover|see (?:your|a|an)|share|subscribe|"
+    r"sign up|click|download|get in touch|request|reach out|join|follow)\b",
+    re.IGNORECASE,
+)
+_SIGNPOST = re.compile(  # the page talking about itself, or navigation
+    r"^(?:here(?:'|’)?s|here is|in this (?:article|guide|post|page)|this (?:article|guide|post|"
+    r"page) (?:explains|covers|describes|looks at)|read (?:more|on)|back to|next:|previous:|"
+    r"skip to|share this|last (?:updated|reviewed))\b",
+    re.IGNORECASE,
+)
+_OWN_TERM = re.compile(  # the article fixing the meaning of its own words
+    r"\b(?:hereafter|henceforth)\b|\bwe (?:use|define[ds]?|call|refer to)\b.{0,80}\b(?:as|to mean|"
+    r"for)\b|\b(?:in this (?:article|paper|study|guide)|here),? .{0,60}\b(?:means?|refers? to|"
+    r"stands? for)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_SENTENCE_END = re.compile(r"[.!]['\"”’)\]]*$")
+# A fragment still asserts something when it prints a statistic or a verb of effect.
+_ASSERTING_VERB = _words(
+    r"(?:reduc|improv|increas|decreas|caus|prevent|lower|rais|relieve|trigger|damag|harm)(?:es|s)",
+    r"(?:is|are) (?:safe|effective|superior|inferior|better|worse)",
 )  # fmt: skip
 
 
 def guess_kind(text: str) -> ClaimKind:
-    """finding / recommendation / mechanism / background, from the statement's own words."""
-    if _STATISTIC.search(text):
+    """finding / recommendation / mechanism / background, by the rules of the module docstring."""
+    text = text.strip()
+    if _STATISTIC.search(text) or _RATE.search(text):
         return ClaimKind.finding
-    if _IMPERATIVE.search(text.strip()) or _RECOMMENDATION.search(text):
+    if _IMPERATIVE.search(text) or _ADVICE.search(text):
         return ClaimKind.recommendation
-    if _FINDING.search(text) or _EFFECT_STRONG.search(text):
+    if _DEFINITION.search(text):
+        return ClaimKind.background
+    if _RESULT.search(text) or _PEOPLE.search(text):
         return ClaimKind.finding
-    if _MECHANISM.search(text):
+    if _HOW.search(text):
         return ClaimKind.mechanism
-    if _EFFECT.search(text):
+    if _UNKNOWN.search(text):
+        return ClaimKind.background
+    if _EFFECT_CLAIM.search(text) or _CHANGE.search(text):
         return ClaimKind.finding
     return ClaimKind.background
 
 
 def is_check_worthy(text: str) -> bool:
-    """True when the statement asserts something a reader could check against a source:
-    a number, an efficacy/safety/causal/comparative assertion, or a recommendation."""
-    if _NUMBER.search(text) or _STATISTIC.search(text):
+    """True when the statement asserts something a reader could check against a source (see
+    the module docstring): never a question, signpost, call to action, definition of the
+    article's own terms or a bare fragment."""
+    text = text.strip()
+    if not text or text.rstrip('"”’)').endswith("?"):
+        return False
+    if _SIGNPOST.search(text) or _CALL_TO_ACTION.search(text) or _OWN_TERM.search(text):
+        return False
+    statistic = _STATISTIC.search(text) or _RATE.search(text)
+    if (_DEFINITION.search(text) or _UNKNOWN.search(text)) and not statistic:
+        return False
+    if not _SENTENCE_END.search(text) and not (statistic or _ASSERTING_VERB.search(text)):
+        return False  # a fragment: "A desire to reduce medication use", "Spinal Cord Stimulation"
+    if statistic or _NUMBER.search(_YEAR.sub(" ", text)):
         return True
-    return bool(_CHECK.search(text) or _RECOMMENDATION.search(text) or _IMPERATIVE.search(text))
+    return bool(
+        _CHECK.search(text)
+        or _HOW.search(text)
+        or _RESULT.search(text)
+        or _ADVICE.search(text)
+        or _IMPERATIVE.search(text)
+    )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -61,6 +62,7 @@ class MarkerGroup:
     block_marker: bool = False
     position: int = 0  # where it stood in the cleaned text
     problems: list[str] = field(default_factory=list)
+    keep_text: bool = False  # a narrative citation: its words stay in the text
 
 
 @dataclass
@@ -146,10 +148,24 @@ class _Taken:
         self.pending_starts, self.pending_ends = [], []
 
 
-def find_groups(text: str, *, allow_parens: bool = True) -> list[MarkerGroup]:
-    """Find the markers in one block of text, adjacent ones merged, in printed order."""
-    found: list[MarkerGroup] = []
+def find_groups(
+    text: str,
+    *,
+    allow_parens: bool = True,
+    given: Sequence[MarkerGroup] = (),
+    find: bool = True,
+) -> list[MarkerGroup]:
+    """Find the markers in one block of text, adjacent ones merged, in printed order.
+
+    ``given`` are the marks the format itself made (in printed order, disjoint): they win over
+    any printed form found in the same place; ``find`` False reads only those.
+    """
+    found: list[MarkerGroup] = list(given)
     taken = _Taken()
+    for group in given:
+        taken.add(group.start, group.end)
+    if not find:
+        return _merge_adjacent(text, found)
 
     def add(start: int, end: int, raw: str, *, block: bool = False) -> None:
         # A span already taken by an earlier pattern wins: patterns run in priority order.
@@ -185,7 +201,11 @@ def find_groups(text: str, *, allow_parens: bool = True) -> list[MarkerGroup]:
 def _merge_adjacent(text: str, groups: list[MarkerGroup]) -> list[MarkerGroup]:
     merged: list[MarkerGroup] = []
     for group in groups:
-        if merged and re.fullmatch(r"\s*[,;]?\s*", text[merged[-1].end : group.start]):
+        if (
+            merged
+            and not (group.keep_text or merged[-1].keep_text)
+            and re.fullmatch(r"\s*[,;]?\s*", text[merged[-1].end : group.start])
+        ):
             last = merged[-1]
             last.end = group.end
             last.numbers.extend(group.numbers)
@@ -208,19 +228,27 @@ def unclosed_bracket(text: str) -> int | None:
 
 
 def strip_markers(
-    text: str, *, allow_parens: bool = True, groups: list[MarkerGroup] | None = None
+    text: str,
+    *,
+    allow_parens: bool = True,
+    given: Sequence[MarkerGroup] = (),
+    find: bool = True,
 ) -> CleanText:
     """Remove every marker (and the space before it) and record where each one stood.
 
-    groups, when given, are the markers to take out (another citation style's, found
-    elsewhere) instead of the numbered ones found here.
+    A narrative citation (``keep_text``) stays in the text; it stands where its words end.
     """
-    if groups is None:
-        groups = find_groups(text, allow_parens=allow_parens)
+    groups = find_groups(text, allow_parens=allow_parens, given=given, find=find)
     kept: list[str] = []  # pieces of text
     origin: list[int] = []
     cursor = 0
     for group in groups:
+        if group.keep_text:
+            kept.append(text[cursor : group.end])
+            origin.extend(range(cursor, group.end))
+            group.position = len(origin)
+            cursor = group.end
+            continue
         start = group.start
         while start > cursor and text[start - 1].isspace():
             start -= 1

@@ -2,8 +2,9 @@
 
 How statements are cut and markers attached (what a careful editor expects):
 
-* Headings, the title, site furniture and the reference list are not statements. A short
-  lead-in that ends with ":" right before a list ("Types include:") is not one either.
+* Headings, the title, site furniture and the reference list are not statements. A list whose
+  items are fragments is one statement with its lead-in ("Types include: SCS; PNS; TENS.", see
+  lists.py); a short lead-in that ends with ":" before a list of sentences is not a statement.
 * A list item is one statement: a bullet is one point, and a marker printed after it cites the
   whole point.
 * A paragraph that ends in a *block marker* -- a bare number or number list after its last
@@ -27,26 +28,25 @@ import unicodedata
 from collections.abc import Sequence
 
 from kb.errors import ImportProblem
-from kb.ingest.authoryear import (
-    Citation,
-    citation_warnings,
-    cites_author_year,
-    find_citations,
-    keep_named,
-    parse_entry_names,
-    resolve_all,
-)
+from kb.ingest.authoryear import Citation, citation_warnings
 from kb.ingest.blocks import Block, build_blocks, is_markdown
+from kb.ingest.citestyle import (
+    as_groups,
+    author_year_citations,
+    read_references,
+    reference_warnings,
+)
+from kb.ingest.document import Document, exact_links
 from kb.ingest.furniture import compile_furniture, is_furniture
+from kb.ingest.lists import merge_fragment_lists
 from kb.ingest.markers import (
     MarkerGroup,
-    find_groups,
     has_brackets,
     strip_markers,
     unclosed_bracket,
 )
-from kb.ingest.records import ParsedArticle, RefEntry, Statement
-from kb.ingest.reflist import is_reference_heading, parse_reference_entry, split_entries
+from kb.ingest.records import ParsedArticle, Statement
+from kb.ingest.reflist import is_reference_heading
 from kb.ingest.sentences import sentence_spans
 
 MAX_CHARS = 2_000_000
@@ -58,6 +58,13 @@ def parse_article(
     text: str, *, furniture: Sequence[str] | None = None, title: str | None = None
 ) -> ParsedArticle:
     """Read an article (plain text or Markdown) into statements and references; nothing stored."""
+    return parse_document(read_text(text, furniture=furniture, title=title))
+
+
+def read_text(
+    text: str, *, furniture: Sequence[str] | None = None, title: str | None = None
+) -> Document:
+    """The text and Markdown reader: lines -> blocks, title and printed reference list."""
     warnings: list[str] = []
     lines = _checked_lines(text, warnings)
     patterns = compile_furniture(furniture)
@@ -66,26 +73,58 @@ def parse_article(
     body, ref_lines, ref_line = _split_reference_section(numbered_lines, patterns, markdown)
     body = [(n, "" if is_furniture(t, patterns) else t) for n, t in body]
     blocks = build_blocks(body, markdown=markdown, warnings=warnings)
-    _check_unclosed(blocks)
+    check_unclosed(blocks)
     allow_parens = not any(has_brackets(b.text) for b in blocks if b.kind != "heading")
     if not markdown:
         _promote_plain_headings(blocks)
     title_text, blocks = _take_title(blocks, title, markdown)
-    ref_warnings: list[str] = []
-    references = _references(ref_lines, ref_warnings)
-    author_year_read = _author_year_citations(blocks, references, allow_parens)
-    cited, author_year = author_year_read or (None, {})
-    statements, sections = _statements(blocks, markdown, allow_parens, warnings, cited)
+    reference_warnings: list[str] = []
+    references = read_references(ref_lines, reference_warnings)
+    return Document(
+        format="markdown" if markdown else "text",
+        title=title_text,
+        blocks=blocks,
+        references=references,
+        warnings=warnings,
+        reference_warnings=reference_warnings,
+        allow_parens=allow_parens,
+        reference_line=ref_line,
+        extent=f"lines 1-{len(lines)}",
+        source_text=text,
+    )
+
+
+def parse_document(document: Document, *, title: str | None = None) -> ParsedArticle:
+    """Any reader's Document -> statements with markers, references and the exact links.
+
+    ``title`` replaces the title the document gives.
+    """
+    warnings = list(document.warnings)
+    blocks = merge_fragment_lists(document.blocks)
+    if document.format not in ("text", "markdown"):
+        check_unclosed(blocks)  # the text reader checked before it took the title
+    allow_parens = document.allow_parens
+    if allow_parens is None:
+        allow_parens = not any(has_brackets(b.text) for b in blocks if b.kind != "heading")
+    links = exact_links(document, warnings)
+    references = document.references
+    # Author-year citations typed in the words; a format that marks its citations says them.
+    read = None
+    if document.find_markers and not any(b.cites for b in blocks):
+        read = author_year_citations(blocks, references, allow_parens)
+    cited, author_year = read or (None, {})
+    statements, sections = _statements(blocks, document.find_markers, allow_parens, warnings, cited)
     if not statements:
         raise ImportProblem(
-            f"lines 1-{len(lines)}: the article has no statements "
+            f"{document.extent}: the article has no statements "
             "(only headings, site furniture or references were found)"
         )
+    ref_line = document.reference_line
     if ref_line is not None:
         late = [s for s in statements if s.line > ref_line]
         if late:
             warnings.append(f"line {late[0].line}: text after the reference list read as content")
-    warnings.extend(ref_warnings)
+    warnings.extend(document.reference_warnings)
     numbered = any(r.number is not None for r in references)
     markers = list(dict.fromkeys(m for s in statements for m in s.markers))
     if cited is not None:
@@ -93,18 +132,26 @@ def parse_article(
             citation_warnings([(s.line, m) for s in statements for m in s.markers], author_year)
         )
     else:
-        _reference_warnings(statements, references, numbered, markers, warnings)
+        reference_warnings(statements, references, numbered, markers, links, warnings)
+    title_text = _norm(title) if title else document.title
     if not title_text:
         title_text = sections[0].split(" > ")[0] if sections else statements[0].text[:80]
-        warnings.append(f"line 1: no title line; using {title_text!r}")
+        where = "line 1: no title line" if document.format in ("text", "markdown") else "no title"
+        warnings.append(f"{where}; using {title_text!r}")
+    linked = [m for m in markers if m in links]
     return ParsedArticle(
         title=title_text,
         sections=sections,
         statements=statements,
         references=references,
         markers=markers,
-        reference_list_numbered=numbered,
+        # The page says which marker is which entry: a numbered list, or the format's own links
+        # for every marker.
+        reference_list_numbered=numbered or bool(linked and len(linked) == len(markers)),
         warnings=warnings,
+        links={m: links[m] for m in linked},
+        format=document.format,
+        source_text=document.source_text or "\n\n".join(b.text for b in blocks),
         citation_style="author-year" if cited is not None else "numbered",
         author_year=author_year,
     )
@@ -159,14 +206,14 @@ def _split_reference_section(
     return body, lines[start + 1 : end], lines[start][0]
 
 
-def _check_unclosed(blocks: list[Block]) -> None:
+def check_unclosed(blocks: list[Block]) -> None:
+    """An ImportProblem naming the first '[3'-style marker never closed, if any."""
     for block in blocks:
         offset = unclosed_bracket(block.text)
         if offset is not None:
             snippet = block.text[offset : offset + 12]
             raise ImportProblem(
-                f"line {block.line_at(offset)}: the citation marker {snippet!r} is never closed "
-                "with ']'"
+                f"{block.where(offset)}: the citation marker {snippet!r} is never closed with ']'"
             )
 
 
@@ -218,7 +265,7 @@ def _take_title(
 
 def _statements(
     blocks: list[Block],
-    markdown: bool,
+    find: bool,
     allow_parens: bool,
     warnings: list[str],
     cited: dict[int, list[Citation]] | None = None,
@@ -234,7 +281,7 @@ def _statements(
             text = _norm(strip_markers(block.text).text)
             if not text:
                 continue
-            if markdown or block.level == 7:
+            if block.level:  # Markdown, a bold line, or a format that says the level
                 level = block.level
                 while path and path[-1][0] >= level:
                     path.pop()
@@ -255,10 +302,12 @@ def _statements(
         section = " > ".join(t for _, t in path) or None
         if _is_lead_in(block, following):
             continue
-        groups = None if cited is None else _as_groups(cited.get(i, []))
-        for text, markers, line in _cut(block, allow_parens, warnings, groups):
+        typed = None if cited is None else as_groups(cited.get(i, []))
+        for text, markers, line, where in _cut(block, find, allow_parens, warnings, typed):
             statements.append(
-                Statement(len(statements) + 1, section, text, markers, line, block.kind == "item")
+                Statement(
+                    len(statements) + 1, section, text, markers, line, block.kind == "item", where
+                )
             )
     return statements, sections
 
@@ -276,30 +325,39 @@ def _is_lead_in(block: Block, following: Block | None) -> bool:
 
 def _cut(
     block: Block,
+    find: bool,
     allow_parens: bool,
     warnings: list[str],
-    groups: list[MarkerGroup] | None = None,
-) -> list[tuple[str, list[str], int]]:
-    """The statements of one paragraph or list item: (text, markers, line)."""
-    clean = strip_markers(block.text, allow_parens=allow_parens, groups=groups)
+    typed: list[MarkerGroup] | None = None,
+) -> list[tuple[str, list[str], int, str]]:
+    """The statements of one paragraph or list item: (text, markers, line, where).
+
+    typed, when given, are the block's author-year citations, read instead of numbered markers.
+    """
+    given = [
+        MarkerGroup(c.start, c.end, list(c.markers), keep_text=c.narrative) for c in block.cites
+    ]
+    if typed is not None:
+        given, find = [*given, *typed], False
+    clean = strip_markers(block.text, allow_parens=allow_parens, given=given, find=find)
     for group in clean.groups:
         for problem in group.problems:
-            warnings.append(f"line {block.line_at(group.start)}: {problem}")
+            warnings.append(f"{block.where(group.start)}: {problem}")
 
-    def line_of(offset: int) -> int:
+    def source(offset: int) -> int:
         if not clean.origin:
-            return block.line
-        return block.line_at(clean.origin[min(offset, len(clean.origin) - 1)])
+            return 0
+        return clean.origin[min(offset, len(clean.origin) - 1)]
 
     if block.kind == "item" or any(g.block_marker for g in clean.groups):
         text = _norm(clean.text)
         if not _LETTER.search(text):
             return []
         numbers = [n for g in clean.groups for n in g.numbers]
-        start = len(clean.text) - len(clean.text.lstrip())
-        return [(text, list(dict.fromkeys(numbers)), line_of(start))]
+        start = source(len(clean.text) - len(clean.text.lstrip()))
+        return [(text, list(dict.fromkeys(numbers)), block.line_at(start), block.where(start))]
     spans = sentence_spans(clean.text)
-    cut: list[tuple[str, list[str], int]] = []
+    cut: list[tuple[str, list[str], int, str]] = []
     owners: list[list[str]] = [[] for _ in spans]
     starts = [s for s, _ in spans]
     for group in clean.groups:
@@ -314,82 +372,10 @@ def _cut(
             if cut and numbers:
                 cut[-1][1].extend(numbers)
             continue
-        cut.append((text, numbers, line_of(start)))
-    return [(t, list(dict.fromkeys(m)), n) for t, m, n in cut]
+        at = source(start)
+        cut.append((text, numbers, block.line_at(at), block.where(at)))
+    return [(t, list(dict.fromkeys(m)), n, w) for t, m, n, w in cut]
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _references(lines: list[tuple[int, str]], warnings: list[str]) -> list[RefEntry]:
-    entries = []
-    for raw in split_entries(lines):
-        entry = parse_reference_entry(
-            "\n".join(raw.lines),
-            line=raw.line,
-            number=raw.number,
-            type_label=raw.type_label,
-            wrapped=raw.wrapped,
-        )
-        if entry.title is None and entry.year is None:
-            warnings.append(f"line {raw.line}: reference entry not understood: {entry.text[:60]!r}")
-        entries.append(entry)
-    return entries
-
-
-def _reference_warnings(
-    statements: list[Statement],
-    references: list[RefEntry],
-    numbered: bool,
-    markers: list[str],
-    warnings: list[str],
-) -> None:
-    if markers and not references:
-        warnings.append("the article prints citation markers but no reference list was found")
-        return
-    if numbered:
-        numbers = [r.number for r in references if r.number is not None]
-        if len(numbers) != len(references):
-            warnings.append("the reference list mixes numbered and unnumbered entries")
-        if numbers != list(range(1, len(numbers) + 1)):
-            warnings.append("reference numbers are not 1, 2, 3, ... in order")
-        known = {str(n) for n in numbers}
-        for statement in statements:
-            for marker in statement.markers:
-                if marker not in known:
-                    warnings.append(
-                        f"line {statement.line}: marker {marker} has no entry in the reference list"
-                    )
-    elif markers and references and len(markers) != len(references):
-        warnings.append(
-            f"{len(markers)} distinct markers but {len(references)} unnumbered references: "
-            "the page does not say which marker is which reference"
-        )
-
-
-def _author_year_citations(
-    blocks: list[Block], references: list[RefEntry], allow_parens: bool
-) -> tuple[dict[int, list[Citation]], dict[str, list[int]]] | None:
-    """(block index -> its author-year citations, marker -> candidate entries), when the
-    article cites that way; None when it does not."""
-    texts = {i: b.text for i, b in enumerate(blocks) if b.kind != "heading"}
-    cited = {i: c for i, t in texts.items() if (c := find_citations(t))} if references else {}
-    if not cited:
-        return None
-    # At most this many could link: counting numbered markers stops there, and a numbered
-    # article with a stray "England (2009)" is not read further.
-    most = sum(len(c.items) for cs in cited.values() for c in cs)
-    numbered = 0
-    for text in texts.values():
-        numbered += len(find_groups(text, allow_parens=allow_parens))
-        if numbered >= most:
-            return None
-    entries = [parse_entry_names(r.text) for r in references]
-    cited = {i: kept for i, cs in cited.items() if (kept := keep_named(cs, entries))}
-    found = resolve_all([c for cs in cited.values() for c in cs], entries)
-    return (cited, found) if cites_author_year(found, numbered) else None
-
-
-def _as_groups(citations: list[Citation]) -> list[MarkerGroup]:
-    return [MarkerGroup(c.start, c.end, [i.printed for i in c.items]) for c in citations]

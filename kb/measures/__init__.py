@@ -3,11 +3,13 @@ never kb.services, kb.db or kb.permissions.
 
 - model: ParsedMeasure (fields and printed decimals), printed(), rounding_box()
 - numbers: one printed number, found by pattern and read into value and decimals
+- intervals: an estimate printed with its CI in any unit, its unit and its kind
 - parse: parse_measures(), claim text -> measures in reading order
 - consistency: check_measure(), internal consistency allowing for the printed rounding
 - source: numbers_missing_from() and numeric_tokens(), found in a cited abstract or not
 
-Imports run one way: model and numbers at the bottom, parse, consistency and source above them.
+Imports run one way: model and numbers at the bottom, intervals above them, parse, consistency
+and source on top.
 """
 
 from kb.measures.consistency import CheckResult, check_measure

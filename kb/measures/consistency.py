@@ -3,6 +3,18 @@
 A number printed with d decimals stands for any value within half a unit of its last digit, so
 every check works on intervals ("rounding boxes") rather than on the printed values: a measure is
 flagged only when no set of values that prints as it does could satisfy the check.
+
+Which checks apply to an estimate printed with a CI, by kind (kb.measures.intervals names it):
+- every kind and unit: the lower bound is not above the upper, and the estimate lies inside;
+- ratios (risk, odds, hazard; with a unit such as "per mg/dl" too): the CI is symmetric on the
+  log scale, and the p-value beside it agrees with the one the CI implies against 1;
+- differences (mean difference, SMD): the same on the linear scale, against 0;
+- means: symmetric on the linear scale (a mean's CI is estimate ± t·SE); no p-value check, as
+  a p beside a mean tests a comparison, not the mean against 0;
+- medians, proportions and other estimates (counts, durations, rates, percent changes, AUCs):
+  no symmetry check, since their intervals are asymmetric by construction (order statistics,
+  Wilson or exact intervals, log or Poisson scales) and no p-value check; a proportion in
+  percent must lie, bounds included, within 0 to 100.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from dataclasses import dataclass
 from scipy.stats import norm
 
 from kb.enums import RATIO_KINDS, MeasureKind
+from kb.measures.intervals import PERCENT_UNITS
 from kb.measures.model import Box, ParsedMeasure, printed, rounding_box
 
 __all__ = ["CheckResult", "check_measure"]
@@ -20,6 +33,8 @@ __all__ = ["CheckResult", "check_measure"]
 # Float noise in log/midpoint arithmetic must never decide a verdict on its own.
 _EPS = 1e-9
 _PRE_POST_FIELDS = (("pre_mean", "baseline mean"), ("post_mean", "follow-up mean"))
+_SYMMETRIC = RATIO_KINDS | {MeasureKind.mean_difference, MeasureKind.smd, MeasureKind.mean}
+_TESTED = RATIO_KINDS | {MeasureKind.mean_difference, MeasureKind.smd}
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,11 @@ def _check_ranges(m: ParsedMeasure, problems: list[str]) -> None:
         problems.append(f"p-value {printed(m, 'p_value')} lies outside 0 to 1")
     if m.percent is not None and not 0 <= m.percent <= 100:
         problems.append(f"percentage {printed(m, 'percent')}% lies outside 0 to 100")
+    if m.kind is MeasureKind.proportion and (m.unit or "").lower() in PERCENT_UNITS:
+        for name, label in (("estimate", "estimate"), ("ci_lower", "lower"), ("ci_upper", "upper")):
+            value = getattr(m, name)
+            if value is not None and not 0 <= value <= 100:
+                problems.append(f"proportion {label} {printed(m, name)}% lies outside 0 to 100")
     if m.n is not None and m.n <= 0:
         problems.append(f"sample size n = {m.n} is not a positive count")
     if m.events is not None and m.n is not None and m.events > m.n:
@@ -105,6 +125,8 @@ def _check_ci(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
     if est[1] < low[0] or est[0] > high[1]:
         problems.append(f"estimate {e} lies outside its {ci}")
         return
+    if m.kind not in _SYMMETRIC:
+        return
     ratio = m.kind in RATIO_KINDS
     if ratio:
         # Ratios are symmetric, and tested against the null, on the log scale.
@@ -123,6 +145,8 @@ def _check_ci(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
             f"{shown:.{decimals}f}"
         )
     reported = _reported_p_range(m)
+    if m.kind not in _TESTED:
+        return
     level = m.ci_level or 0.95
     if reported is None or not 0 < level < 1:
         return
@@ -166,8 +190,7 @@ def check_measure(m: ParsedMeasure) -> CheckResult:
     problems: list[str] = []
     done = ["value ranges"]
     _check_ranges(m, problems)
-    if m.kind is not MeasureKind.proportion:
-        _check_ci(m, problems, done)
+    _check_ci(m, problems, done)
     _check_proportion(m, problems, done)
     verdict = "consistent" if not problems else f"{len(problems)} problem(s) found"
     checks = ", ".join(done[:-1]) + " and " + done[-1] if len(done) > 1 else done[0]

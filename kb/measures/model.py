@@ -38,6 +38,7 @@ class ParsedMeasure:
     ci_lower: float | None = None
     ci_upper: float | None = None
     ci_level: float | None = None
+    unit: str | None = None  # as printed beside the estimate: "days", "%", "per mg/dl"
     p_value: float | None = None
     p_operator: str | None = None
     n: int | None = None
@@ -68,7 +69,9 @@ def printed(m: ParsedMeasure, name: str) -> str:
     if isinstance(value, int):
         return str(value)
     decimals = m.decimals.get(name)
-    return f"{value:.{decimals}f}" if decimals is not None else f"{value:g}"
+    if decimals is None:
+        return f"{value:g}"
+    return f"{value:.{max(decimals, 0)}f}"  # "2.1 × 10^4" has decimals -3: print 21000
 
 
 def rounding_box(m: ParsedMeasure, name: str) -> Box | None:

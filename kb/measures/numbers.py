@@ -6,15 +6,27 @@ a cited abstract), so both read "−1.63", "1,069" and "3×10−4" the same way.
 
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["MAX_DIGITS", "MINUS", "TooManyDigits", "integer", "number", "read", "scientific"]
+__all__ = [
+    "MAX_DIGITS",
+    "MINUS",
+    "TooManyDigits",
+    "integer",
+    "measured",
+    "number",
+    "read",
+    "read_measured",
+    "scientific",
+]
 
 MINUS = "-\u2212\u2013"  # hyphen, minus sign, and the en dash some PDFs print as a minus
 _SEPARATORS = ",\u00a0\u2009\u202f "  # thousands separators: "1,000", "88 657"
 # Explicit [0-9]: \d would also take Arabic-Indic and other Unicode digits.
 _INT = r"[0-9]{1,3}(?:[,\u00a0\u2009\u202f ][0-9]{3})+(?![0-9])|[0-9]+"
 _UNSIGNED = rf"(?:{_INT})(?:\.[0-9]+)?|\.[0-9]+"
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 MAX_DIGITS = 15  # beyond a double's precision a "number" is an identifier, not a measurement
 
 
@@ -39,6 +51,37 @@ def scientific(name: str, name_e: str) -> str:
 def integer(name: str) -> str:
     """Pattern of a whole count (thousands separators allowed), captured as group `name`."""
     return rf"(?<![\w.,])(?P<{name}>{_INT})(?!\w|[.,][0-9])"
+
+
+def measured(name: str) -> str:
+    """Pattern of an estimate or bound: a signed number, "0·72" decimals, a power of ten.
+
+    The number is group `name`, its power group `name_pow` ("2.1 × 10^4", "1.5 × 10⁴",
+    "3.2e-5"); read both with read_measured().
+    """
+    # Right after a ratio's abbreviation too: "OR1.79".
+    sign = rf"(?:(?<![\w.)\]%])[{MINUS}+](?=[0-9.·])|(?<![\w.·])|(?<=[OHR]R))"
+    unsigned = rf"(?:{_INT})(?:[.·][0-9]+)?|\.[0-9]+"
+    power = (
+        rf"\s*[×x]\s*10\s*(?:\^\s*(?P<{name}_pow>[{MINUS}+]?[0-9]{{1,3}})"
+        rf"|(?P<{name}_sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}}))|[eE](?P<{name}_e>[{MINUS}+]?[0-9]{{1,3}})"
+    )
+    return rf"(?P<{name}>{sign}(?:{unsigned}))(?:{power})?(?!\w|[.·][0-9])"
+
+
+def read_measured(match: re.Match[str], name: str) -> tuple[float, int]:
+    """Value and printed decimals of a measured(name) match; "2.1 × 10^4" has decimals -3."""
+    power = match[f"{name}_pow"] or match[f"{name}_e"] or match[f"{name}_sup"]
+    value, decimals = read(match[name].replace("·", "."))
+    if not power:
+        return value, decimals
+    exponent = int(re.sub(f"[{MINUS}]", "-", power.translate(_SUPERSCRIPT)))
+    mantissa = re.sub(f"[{_SEPARATORS}]", "", match[name].replace("·", "."))
+    mantissa = re.sub(f"^[{MINUS}]", "-", mantissa).lstrip("+")
+    value = float(f"{mantissa}e{exponent}")
+    if math.isinf(value) or (value == 0) != (float(mantissa) == 0):
+        raise TooManyDigits(match[name])  # "1e999", "1e-999": past a double, not a measurement
+    return value, decimals - exponent
 
 
 def read(printed: str, exponent: str | None = None) -> tuple[float, int]:

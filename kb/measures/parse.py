@@ -14,8 +14,19 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 
 from kb.enums import MeasureKind
+from kb.measures.intervals import EFFECT as _EFFECT
+from kb.measures.intervals import NOT_AN_ESTIMATE, ci_level, effect_kind, is_labelled
 from kb.measures.model import ParsedMeasure
-from kb.measures.numbers import MAX_DIGITS, MINUS, TooManyDigits, integer, number, read, scientific
+from kb.measures.numbers import (
+    MAX_DIGITS,
+    MINUS,
+    TooManyDigits,
+    integer,
+    number,
+    read,
+    read_measured,
+    scientific,
+)
 
 __all__ = ["parse_measures"]
 
@@ -27,10 +38,6 @@ _P = (
     rf"(?:10\s*\^?\s*(?P<pten>[{MINUS}]\s*[0-9]{{1,3}})(?![0-9])"  # "P < 10−5"
     rf"|(?P<p>[0-9]*\.?[0-9]+){scientific('pexp', 'pexp2')}?)(?!\w|\.[0-9])"
 )
-_CI_LABEL = (
-    r"(?:(?P<level>[0-9]{2}(?:\.[0-9]+)?)\s*%\s*)?"
-    r"(?:CI|C\.I\.|CrI|(?i:confidence\s+interval|credible\s+interval))s?\b\s*(?:[\[(]CI[\])]\s*)?[:=,]?\s*"
-)
 
 
 def _mean_sd(prefix: str) -> str:
@@ -41,10 +48,6 @@ def _mean_sd(prefix: str) -> str:
 
 _PRE_POST = re.compile(rf"(?:\bfrom\s+)?{_mean_sd('pre')}\s*,?{_TO}{_mean_sd('post')}")
 _PRE_POST_BARE = re.compile(rf"\bfrom\s+{number('pre_mean')}\s+to\s+{number('post_mean')}")
-_EFFECT = re.compile(
-    rf"{number('est')}\s*(?:[,;:]\s*)?(?P<open>[(\[])?\s*(?P<label>{_CI_LABEL})?[(\[]?\s*"
-    rf"{number('lo')}\s*(?:\bto\b|[–—,;]|-)\s*{number('hi')}\s*(?P<close>[)\]])?"
-)
 # A p right after the CI ("(0.57–0.81) P < 0.001", "; p = 0.002") belongs to that estimate.
 _TRAILING_P = re.compile(rf"\s*[)\]]?\s*[,;]?\s*(?P<pb>\()?\s*{_P}(?(pb)\s*\))")
 _P_ALONE = re.compile(_P)
@@ -76,16 +79,6 @@ _TIME = re.compile(
     rf"{number('tval')}(?P<hy>\s*[-‐]\s*|\s+){_UNIT}(?P<fu>[-\s]+(?:of\s+)?follow[-\s]?up)?",
     re.IGNORECASE,
 )
-_KINDS = (
-    (MeasureKind.smd, r"\bSMDs?\b|(?i:standardi[sz]ed\s+mean\s+differences?|hedges'?\s*g\b)"),
-    (MeasureKind.smd, r"(?i:cohen'?s\s*d\b)"),
-    (MeasureKind.mean_difference, r"\bW?MDs?\b|(?i:mean\s+differences?|difference\s+in\s+means)"),
-    (MeasureKind.risk_ratio, r"\ba?I?RRs?\b|(?i:relative\s+risks?|risk\s+ratios?|rate\s+ratios?)"),
-    (MeasureKind.odds_ratio, r"\ba?ORs?\b|(?i:odds\s+ratios?)"),
-    (MeasureKind.hazard_ratio, r"\ba?HRs?\b|(?i:hazard\s+ratios?)"),
-)
-_KIND_PATTERNS = tuple((kind, re.compile(p)) for kind, p in _KINDS)
-_KIND_WINDOW = 150  # how far back a kind word ("odds ratios ... 2.24 (1.66–3.03)") still applies
 _SCALES = (
     ("visual analog scale", r"visual\s+analog(?:ue)?\s+scale|\bVAS\b"),
     ("numeric rating scale", r"numeric(?:al)?\s+(?:pain\s+)?rating\s+scale|\bNRS\b"),
@@ -105,6 +98,9 @@ _OUTCOMES = (
     ),
     re.compile(r"\b(?P<o>[a-z][\w-]*)\s+scores?\b"),
 )
+# How far back an outcome is looked for: a bounded window keeps a sentence of many measures
+# linear ("odds of relapse ... 1.5 (1.2-1.9)" names it within a few words).
+_OUTCOME_WINDOW = 200
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n+")
 
 
@@ -117,22 +113,15 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _kind_before(text: str, start: int, end: int) -> MeasureKind | None:
-    """The kind word nearest before the estimate (longest wins, so SMD beats its 'MD')."""
-    best: tuple[int, int, MeasureKind] | None = None
-    for kind, pattern in _KIND_PATTERNS:
-        for match in pattern.finditer(text, start, end):
-            key = (match.end(), match.end() - match.start(), kind)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    return best[2] if best else None
+def _scale(sentence: str) -> str | None:
+    """The pain scale a sentence names anywhere ("fell from 7 to 3 on a 0-10 NRS")."""
+    return next((name for name, p in _SCALE_PATTERNS if p.search(sentence)), None)
 
 
-def _outcome(before: str, sentence: str) -> tuple[str | None, bool]:
+def _outcome(before: str, scale: str | None) -> tuple[str | None, bool]:
     """Outcome named before a measure, and whether it is a pain scale (VAS/NRS)."""
-    for name, pattern in _SCALE_PATTERNS:
-        if pattern.search(sentence):  # "fell from 7 to 3 on a 0-10 NRS" names it after
-            return name, True
+    if scale is not None:
+        return scale, True
     for pattern in _OUTCOMES:
         found = list(pattern.finditer(before))
         if found:
@@ -220,6 +209,7 @@ class _Parser:
         self.measure_sentences: list[int] = []  # the sentence of each measure, by index
         # Per sentence, the measures that would take a p-value printed on its own.
         self.open_for_p: dict[int, list[ParsedMeasure]] = {}
+        self.scales: dict[int, str | None] = {}  # the pain scale each sentence names
 
     def free(self, start: int, end: int) -> bool:
         return not self.taken.overlaps(start, end)
@@ -258,8 +248,12 @@ class _Parser:
 
     def context(self, m: ParsedMeasure) -> None:
         """Outcome and pain-scale range from the sentence before the measure."""
-        s_start, s_end = self.sentence(m.start)
-        m.outcome, is_scale = _outcome(self.text[s_start : m.start], self.text[s_start:s_end])
+        index = self.sentence_index(m.start)
+        s_start, s_end = self.sentences[index]
+        if index not in self.scales:  # once per sentence, not once per measure in it
+            self.scales[index] = _scale(self.text[s_start:s_end])
+        before = self.text[max(s_start, m.start - _OUTCOME_WINDOW) : m.start]
+        m.outcome, is_scale = _outcome(before, self.scales[index])
         if is_scale:
             values = [v for v in (m.pre_mean, m.post_mean, m.estimate) if v is not None]
             m.scale_max = _scale_max(self.text[s_start:s_end], values)
@@ -278,23 +272,26 @@ class _Parser:
         return m
 
     def effect(self, match: re.Match[str]) -> ParsedMeasure | None:
-        labelled = match["label"] is not None
+        """An estimate with its interval (kb.measures.intervals says which and of what kind)."""
+        labelled = is_labelled(match)
         if not labelled and not (match["open"] and match["close"]):
             return None
         # Unlabelled brackets are CIs only with decimals: "[20–22]" is a citation.
-        if not labelled and "." not in match["est"] + match["lo"] + match["hi"]:
+        if not labelled and not re.search("[.·]", match["est"] + match["lo"] + match["hi"]):
             return None
-        window = max(self.sentence(match.start())[0], match.start() - _KIND_WINDOW)
-        kind = _kind_before(self.text, window, match.start())
-        if kind is None and labelled and read(match["lo"])[0] <= 0:
-            kind = MeasureKind.mean_difference  # a CI reaching below 0 is on a difference scale
+        s_start = self.sentence(match.start())[0]
+        if NOT_AN_ESTIMATE.search(self.text, max(s_start, match.start() - 40), match.start()):
+            return None  # "p = 0.01, 95% CI ...": the number before the CI is no estimate
+        unit = " ".join(match["unit"].split()) if match["unit"] else None
+        kind = effect_kind(self.text, s_start, match, unit)
         if kind is None:
             return None  # "45 (30–60)" without a named effect may be a median and range
         m = ParsedMeasure(kind, "", match.start(), match.end())
-        _set(m, "estimate", match["est"])
-        _set(m, "ci_lower", match["lo"])
-        _set(m, "ci_upper", match["hi"])
-        m.ci_level = float(match["level"]) / 100 if match["level"] else 0.95
+        for name, group in (("estimate", "est"), ("ci_lower", "lo"), ("ci_upper", "hi")):
+            setattr(m, name, read_measured(match, group)[0])
+            m.decimals[name] = read_measured(match, group)[1]
+        m.unit = unit
+        m.ci_level = ci_level(match)
         self.trailing_p(m)
         self.context(m)
         return m

@@ -11,6 +11,7 @@ is not raised again for the same cause (one resolved automatically is, if its ca
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,12 +86,24 @@ def cited_source(
     )
 
 
+_DIGIT = re.compile("[0-9]")
+
+
+def claim_measures(text: str) -> list[ParsedMeasure]:
+    """The measures a claim's text reports.
+
+    Every measure is read from printed numbers (ASCII digits: kb.measures.numbers), so a text
+    without a digit has none, and most claims skip the parser's patterns altogether.
+    """
+    return parse_measures(text) if _DIGIT.search(text) else []
+
+
 def measure_rows(
     claim_id: int, text: str, parsed: Sequence[ParsedMeasure] | None = None
 ) -> list[dict[str, Any]]:
     """Measure table rows for a claim's text, each with its consistency verdict."""
     rows = []
-    for i, m in enumerate(parse_measures(text) if parsed is None else parsed, 1):
+    for i, m in enumerate(claim_measures(text) if parsed is None else parsed, 1):
         result = check_measure(m)
         row = {k: v for k, v in m.as_row().items() if k in _MEASURE_COLUMNS}
         row.update(
@@ -169,7 +182,7 @@ def check_claims(
                 article = session.get(Article, claim.article_id)
                 assert article is not None
                 articles[claim.article_id] = article_context(article)
-            parsed = parse_measures(claim.text)
+            parsed = claim_measures(claim.text)
             if [m.text for m in parsed] != stored.get(claim.id, []):
                 if not fresh:
                     session.execute(delete(Measure).where(col(Measure.claim_id) == claim.id))

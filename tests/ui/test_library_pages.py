@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from kb.models import Article, Citation, Claim, User
+from kb.models import Article, Citation, Claim, Reference, User
 from kb.services.users import authenticate
 from tests.ui.conftest import ARTICLE, REFERENCE, REPO, email, plain, texts
 
@@ -177,6 +177,12 @@ def test_export_previews_and_builds_a_file(open_app, fmt: str) -> None:
     assert (
         at.download_button(key="export_download").label == f"Download kb-flags.{suffix} (16 rows)"
     )
+    # The progress bar ends full, saying what was covered: the 16 claims the filter matches.
+    (bar,) = at.get("progress")
+    assert (bar.proto.value, bar.proto.text) == (
+        100,
+        f"Building kb-flags.{suffix}: 16 of 16 claims",
+    )
 
 
 def test_export_shows_a_bad_filter(open_app) -> None:
@@ -188,7 +194,7 @@ def test_export_shows_a_bad_filter(open_app) -> None:
 def test_dashboard_counts(open_app) -> None:
     at = open_app("analyst", "dashboard.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Claims": "43", "Submitted": "43", "Under Review": "0", "Approved": "0"}
+    assert metrics == {"Claims": "37", "Submitted": "37", "Under Review": "0", "Approved": "0"}
     assert len(at.get("vega_lite_chart")) == 3  # no approvals yet: a sentence, not a chart
 
 
@@ -231,3 +237,64 @@ def test_pages_stay_short() -> None:
     for page in (REPO / "kb" / "ui" / "pages").glob("*.py"):
         assert len(page.read_text("utf-8").splitlines()) < 250, page.name
     assert Path(REPO / "kb" / "ui" / "__init__.py").read_text("utf-8").startswith('"""')
+
+
+BROKEN_RIS = (
+    b"TY  - JOUR\nAU  - Roe, Ann\nTI  - A good record\nPY  - 2001\nER  - \n"
+    b"TY  - JOUR\nAU  - Poe, Bo\nTI  - A record cut off\nPY  - 2002\n"
+)
+
+
+def test_ris_upload_reports_the_record_without_er_and_can_skip_it(open_app, db: Session) -> None:
+    at = open_app("editor", "references.py")
+    at.file_uploader(key="bib_file").upload("export.ris", BROKEN_RIS, "text/plain").run()
+    at.button(key="bib_import").click().run()
+    assert not at.exception
+    assert at.error and plain(at.error[0].value).startswith("Nothing imported: 1 problem(s)")
+    problems = at.dataframe[-1].value
+    assert list(problems["citekey"]) == ["poe2002record"] and list(problems["line"]) == [6]
+    assert "no ER line" in problems["message"][0]
+    at.checkbox(key="bib_skip").check()
+    at.button(key="bib_import").click().run()
+    assert {m.label: m.value for m in at.metric}["Skipped"] == "1"
+    db.rollback()  # end the session's read snapshot, to see what the app wrote
+    rows = db.exec(select(Reference.citekey, Reference.source).where(Reference.source == "ris"))
+    assert list(rows) == [("roe2001good", "ris")]
+
+
+def test_library_downloads_as_ris_and_csl_json(open_app) -> None:
+    at = open_app("analyst", "references.py")
+    at.radio(key="bib_format").set_value("ris").run()
+    at.button(key="bib_prepare").click().run()
+    assert at.download_button(key="bib_download").label == "Download references.ris"
+    at.radio(key="bib_format").set_value("csl-json").run()
+    at.button(key="bib_prepare").click().run()
+    assert at.download_button(key="bib_download").label == "Download references.json"
+
+
+def test_several_articles_uploaded_at_once_each_reported(open_app, db: Session) -> None:
+    at = open_app("editor", "articles.py")
+    before = {a.slug for a in db.exec(select(Article))}
+    good = b"# Cold packs\n\nCold packs ease acute pain.\n"
+    other = b"# Stretching\n\nStretching improves flexibility in most adults.\n"
+    bad = "# Caf\xe9\n\nCoffee.\n".encode("latin-1")
+    files = [("cold.md", good, "text/markdown"), ("bad.md", bad, "text/markdown"),
+             ("stretch.txt", other, "text/plain")]  # fmt: skip
+    at.file_uploader(key="ingm_files").set_value(files).run()
+    assert at.button(key="ingm_go").label == "Ingest 3 files"
+    at.button(key="ingm_go").click().run()
+    assert not at.exception
+    (summary,) = [plain(w.value) for w in at.warning]
+    assert summary.startswith("2 ingested (2 claims, ") and summary.endswith(" flags), 1 refused")
+    table = at.dataframe[-1].value
+    assert list(table["outcome"]) == ["ingested", "refused", "ingested"]
+    assert list(table["article"]) == ["cold-packs", "", "stretching"]
+    assert "bad.md is not UTF-8 text" in table["why refused"][1]
+    db.rollback()  # end the read that saw the articles before
+    assert {a.slug for a in db.exec(select(Article))} - before == {"cold-packs", "stretching"}
+
+
+def test_analyst_cannot_ingest_several_articles(open_app) -> None:
+    at = open_app("analyst", "articles.py")
+    assert "not allowed: " in texts(at)
+    assert not [u for u in at.get("file_uploader") if u.key == "ingm_files"]

@@ -30,6 +30,7 @@ from kb.export.writers import (
 from kb.models import User
 from kb.permissions import Action, require
 from kb.services.export.frames import CHUNK_ROWS, build_frame, iter_frame
+from kb.services.progress import Progress, tracked
 from kb.services.queries import ClaimFilter
 
 
@@ -43,13 +44,19 @@ def export_frame(
     actor: User | None = None,
     bom: bool = False,
     chunk_size: int = CHUNK_ROWS,
+    progress: Progress | None = None,
 ) -> int:
-    """Write one frame to path (format from fmt or the suffix); returns the rows written."""
+    """Write one frame to path (format from fmt or the suffix); returns the rows written.
+
+    progress, when given, is told the claims written so far (the references table: references)
+    against their total.
+    """
     path = Path(path)
     chosen = format_of(path, fmt)
     chunks = iter_frame(
-        session=session, frame=frame, filters=filters, actor=actor, chunk_size=chunk_size
-    )
+        session=session, frame=frame, filters=filters, actor=actor, chunk_size=chunk_size,
+        progress=progress,
+    )  # fmt: skip
     with atomic_target(path) as tmp:
         if chosen == "csv":
             return write_csv(chunks, frame, tmp, bom=bom)
@@ -67,8 +74,12 @@ def export_bundle(
     filters: ClaimFilter | None = None,
     actor: User | None = None,
     chunk_size: int = CHUNK_ROWS,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Every frame as one sheet of an Excel workbook; returns rows written per sheet."""
+    """Every frame as one sheet of an Excel workbook; returns rows written per sheet.
+
+    progress, when given, is told the sheets written so far against their number.
+    """
     path = Path(path)
     if format_of(path) != "xlsx":
         raise_bundle_format(path)
@@ -84,8 +95,9 @@ def export_bundle(
         )
         for name in FRAME_NAMES
     ]
+    sized = tracked(sheets, lambda _sheet: 1, len(sheets), progress)
     with atomic_target(path) as tmp:
-        return write_xlsx(sheets, tmp)
+        return write_xlsx(sized, tmp)
 
 
 def raise_bundle_format(path: Path) -> None:

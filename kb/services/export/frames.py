@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlmodel import Session
 
 from kb.errors import InvalidInput
@@ -31,7 +31,15 @@ from kb.services.export.selects import (
     measures_select,
     references_select,
 )
-from kb.services.queries import CITATION, CLAIM, ClaimFilter, claim_conditions, true_if_empty
+from kb.services.progress import Progress, tracked
+from kb.services.queries import (
+    CITATION,
+    CLAIM,
+    ClaimFilter,
+    claim_conditions,
+    count_claims,
+    true_if_empty,
+)
 
 CHUNK_ROWS = 50_000
 Key = tuple[int, int]
@@ -116,7 +124,12 @@ def _claim_key_ranges(
 
 
 def _child_chunks(
-    session: Session, frame: str, conds: list[ColumnElement[bool]], chunk: int
+    session: Session,
+    frame: str,
+    conds: list[ColumnElement[bool]],
+    chunk: int,
+    total: int | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[pd.DataFrame]:
     stmt = {
         "citations": citations_select,
@@ -124,7 +137,9 @@ def _child_chunks(
         "flags": flags_select,
         "events": events_select,
     }[frame]()
-    for after, up_to in _claim_key_ranges(session, conds, chunk):
+    ranges = _claim_key_ranges(session, conds, chunk)
+    # A range covers `chunk` claims, the last one fewer (tracked caps the count at the total).
+    for after, up_to in tracked(ranges, lambda _range: chunk, total, progress):
         where = list(conds)
         if after:
             where.append(_key_after(after))
@@ -133,6 +148,20 @@ def _child_chunks(
         keys, rows = _fetch(session, stmt.where(true_if_empty(where)))
         if rows:
             yield _frame(rows, keys, frame)
+
+
+def _count_references(session: Session, conds: list[ColumnElement[bool]]) -> int:
+    """How many references the references table will hold (all, or those the claims cite)."""
+    ref = REFERENCE.c
+    query = select(func.count()).select_from(REFERENCE)
+    if conds:
+        cited = (
+            select(CITATION.c.reference_id)
+            .join(CLAIM, CLAIM.c.id == CITATION.c.claim_id)
+            .where(true_if_empty(conds))
+        )
+        query = query.where(ref.id.in_(cited))
+    return int(session.execute(query).scalar_one())
 
 
 def _reference_chunks(
@@ -164,23 +193,28 @@ def iter_frame(
     filters: ClaimFilter | None = None,
     actor: User | None = None,
     chunk_size: int = CHUNK_ROWS,
+    progress: Progress | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The frame's rows in chunks of about chunk_size claims (references: rows).
 
     Filters and permission are checked now, before the first chunk is asked for, so a bad
     filter fails before any file is opened. actor None means a trusted caller (the operator's
-    CLI); with an actor, Action.export is required.
+    CLI); with an actor, Action.export is required. progress, when given, is told the claims
+    (for the references table: the references) covered so far against their total.
     """
     if frame not in FRAMES:
         raise_unknown(frame)
     if actor is not None:
         require(actor, Action.export)
-    conds = claim_conditions(session, filters or ClaimFilter())
-    if frame == "claims":
-        return _claim_chunks(session, conds, chunk_size)
+    filters = filters or ClaimFilter()
+    conds = claim_conditions(session, filters)
     if frame == "references":
-        return _reference_chunks(session, conds, chunk_size)
-    return _child_chunks(session, frame, conds, chunk_size)
+        total = _count_references(session, conds) if progress else None
+        return tracked(_reference_chunks(session, conds, chunk_size), len, total, progress)
+    total = count_claims(session=session, filters=filters) if progress else None
+    if frame == "claims":
+        return tracked(_claim_chunks(session, conds, chunk_size), len, total, progress)
+    return _child_chunks(session, frame, conds, chunk_size, total, progress)
 
 
 def raise_unknown(frame: str) -> None:

@@ -4,6 +4,7 @@ Services: may import kb.db, kb.permissions, kb.workflow, kb.models and the pure 
 kb.ui or kb.cli.
 """
 
+from kb.ingest.readers import UPLOAD_TYPES
 from kb.services.ingest.plan import (
     IngestResult,
     ResolvedEntry,
@@ -16,6 +17,7 @@ from kb.services.ingest.preview import preview_article
 from kb.services.ingest.store import ingest_article
 
 __all__ = [
+    "UPLOAD_TYPES",
     "IngestResult",
     "ResolvedEntry",
     "configured_furniture",

@@ -16,14 +16,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from kb.config import get_settings
 from kb.enums import LinkState
 from kb.errors import InvalidInput
 from kb.formats import infer_study_type
-from kb.ingest import ParsedArticle, RefEntry, guess_kind, parse_article
-from kb.models import Article, utcnow
+from kb.formats.citekeys import KeyMaker
+from kb.ingest import ParsedArticle, RefEntry, claim_kinds, parse_article
+from kb.ingest.parse import parse_document
+from kb.ingest.readers import read_document
+from kb.models import Article, Reference, utcnow
 from kb.services.references import library_identities, normalize_title
 
 # printed marker -> (citekey, how the link was made)
@@ -58,7 +63,7 @@ class IngestResult:
     title: str
     claims: list[dict[str, Any]] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
-    mapping: str = "none"  # "numbered", "author-year", "inferred", "ambiguous", "none"
+    mapping: str = "none"  # "exact", "numbered", "author-year", "inferred", "ambiguous", "none"
     links: list[dict[str, Any]] = field(default_factory=list)
     references: list[ResolvedEntry] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
@@ -85,14 +90,51 @@ def slugify(text: str) -> str:
 
 
 class Library:
-    """Look-ups of the library for resolving printed references (loaded once per ingest)."""
+    """Look-ups of the library for resolving printed references: the entries' DOIs and PMIDs
+    by one query per article; every title and citekey only when an entry needs them (a title
+    match, a new citekey)."""
 
-    def __init__(self, session: Session) -> None:
-        rows = library_identities(session)
-        self.by_doi = {d.lower(): k for k, d, _, _, _ in rows if d}
-        self.by_pmid = {p: k for k, _, p, _, _ in rows if p}
-        self.titles = [(t, y, k) for k, _, _, t, y in rows if t]
-        self.keys = {k.casefold() for k, *_ in rows}
+    def __init__(self, session: Session, entries: Sequence[RefEntry]) -> None:
+        self.session = session
+        self.by_doi: dict[str, str] = {}
+        self.by_pmid: dict[str, str] = {}
+        self._everything: tuple[list[tuple[str, int | None, str]], KeyMaker] | None = None
+        dois = sorted({e.doi.lower() for e in entries if e.doi})
+        pmids = sorted({e.pmid for e in entries if e.pmid})
+        if not all(d.isascii() for d in dois):  # SQL's lower() may fold only ASCII
+            rows = [(k, d, p) for k, d, p, _t, _y in library_identities(session)]
+        elif dois or pmids:
+            ref = Reference.__table__.c  # type: ignore[attr-defined]
+            wanted = []
+            if dois:
+                wanted.append(func.lower(ref.doi).in_(dois))
+            if pmids:
+                wanted.append(ref.pmid.in_(pmids))
+            found = session.connection().execute(
+                sa_select(ref.citekey, ref.doi, ref.pmid).where(or_(*wanted)).order_by(ref.id)
+            )
+            rows = [(k, d, p) for k, d, p in found]
+        else:
+            rows = []
+        self.by_doi = {d.lower(): k for k, d, _ in rows if d}
+        self.by_pmid = {p: k for k, _, p in rows if p}
+
+    def _load_all(self) -> tuple[list[tuple[str, int | None, str]], KeyMaker]:
+        if self._everything is None:
+            rows = library_identities(self.session)
+            titles = [(t, y, k) for k, _, _, t, y in rows if t]
+            self._everything = titles, KeyMaker(k for k, *_ in rows)
+        return self._everything
+
+    @property
+    def titles(self) -> list[tuple[str, int | None, str]]:
+        """(normalized title, year, citekey) of every reference with a title."""
+        return self._load_all()[0]
+
+    @property
+    def keys(self) -> KeyMaker:
+        """New citekeys, none of them the library's (or one given out since)."""
+        return self._load_all()[1]
 
     def resolve(self, entry: RefEntry) -> tuple[str | None, str]:
         if entry.doi and entry.doi.lower() in self.by_doi:
@@ -116,16 +158,7 @@ class Library:
         return candidates[best[2]][1], "title"
 
     def new_key(self, entry: RefEntry) -> str:
-        first = entry.authors[0] if entry.authors else (entry.title or "ref")
-        surname = slugify(re.split(r"[ ,]", first.strip())[0]).replace("-", "") or "ref"
-        word = next((w for w in slugify(entry.title or "").split("-") if len(w) > 3), "untitled")
-        base = f"{surname}{entry.year or ''}{word}"
-        key, n = base, 1
-        while key.casefold() in self.keys:
-            n += 1
-            key = f"{base}{chr(ord('a') + n - 2)}" if n <= 27 else f"{base}{n}"
-        self.keys.add(key.casefold())
-        return key
+        return self.keys.make(entry.authors, entry.year, entry.title)
 
 
 def reference_from_entry(entry: RefEntry, citekey: str, slug: str) -> dict[str, Any]:
@@ -178,22 +211,32 @@ def marker_plan(parsed: ParsedArticle, resolved: Sequence[ResolvedEntry]) -> tup
     markers = parsed.markers
     if not markers:
         return "none", {}
+    # Where the format says which entry a marker is (JATS xref, a link, a footnote): confirmed.
+    plan: MarkerPlan = {}
+    for m, index in parsed.links.items():
+        key = resolved[index].citekey
+        if key:
+            plan[m] = (key, LinkState.confirmed)
+    if parsed.links and all(m in parsed.links for m in markers):
+        return "exact", plan
     if parsed.citation_style == "author-year":
         # By name and year: a marker naming exactly one entry links it; others stay unlinked.
-        plan = {}
         for m in markers:
             found = parsed.author_year.get(m, [])
-            if len(found) == 1 and resolved[found[0]].citekey:
+            if m not in plan and len(found) == 1 and resolved[found[0]].citekey:
                 plan[m] = (resolved[found[0]].citekey or "", LinkState.confirmed)
         return "author-year", plan
     if parsed.reference_list_numbered:
         by_number = {r.number: r for r in resolved if r.number is not None}
-        plan = {}
         for m in markers:
+            if m in parsed.links:
+                continue
             entry = by_number.get(int(m)) if m.isdigit() else None
             if entry is not None and entry.citekey:
                 plan[m] = (entry.citekey, LinkState.confirmed)
         return "numbered", plan
+    if plan:
+        return "exact", plan
     numbers = sorted(int(m) for m in markers if m.isdigit())
     run_1_n = numbers == list(range(1, len(resolved) + 1)) and len(numbers) == len(markers)
     if resolved and run_1_n:
@@ -226,25 +269,31 @@ def decode_article(data: bytes, *, source: str) -> str:
 def plan_article(
     *,
     session: Session,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     furniture: Sequence[str] | None = None,
     add_missing: bool = False,
+    filename: str | None = None,
 ) -> tuple[ParsedArticle, IngestResult, MarkerPlan]:
     """Parse and resolve an article without writing anything (the preview).
 
     furniture None means the configured patterns (KB_FURNITURE_FILE, else the built-in list),
-    so the CLI and the web page cut the same lines.
+    so the CLI and the web page cut the same lines. ``text`` as bytes is a file (``filename``
+    its name): HTML, Word, JATS XML or text, detected by suffix and content.
     """
     if furniture is None:
         furniture = configured_furniture()
-    parsed = parse_article(text, furniture=furniture, title=title)
+    if isinstance(text, bytes):
+        document = read_document(text, name=filename or "", furniture=furniture, title=title)
+        parsed = parse_document(document, title=title)
+    else:
+        parsed = parse_article(text, furniture=furniture, title=title)
     the_title = (title or parsed.title).strip()
     the_slug = slugify(slug or the_title)
     if session.exec(select(Article.id).where(Article.slug == the_slug)).first() is not None:
         raise InvalidInput(f"an article with slug {the_slug!r} already exists; choose --slug")
-    library = Library(session)
+    library = Library(session, parsed.references)
     result = IngestResult(slug=the_slug, title=the_title, markers=list(parsed.markers))
     result.warnings = list(parsed.warnings)
     for i, entry in enumerate(parsed.references):
@@ -268,9 +317,11 @@ def plan_article(
             "section": s.section,
             "text": s.text,
             "markers": s.markers,
-            "kind": guess_kind(s.text).value,
+            "kind": kind.value,
             "line": s.line,
         }
-        for s in parsed.statements
+        for s, kind in zip(
+            parsed.statements, claim_kinds(parsed.statements, parsed.sections), strict=True
+        )
     ]
     return parsed, result, plan

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from kb.checks import ArticleContext, ClaimContext, wanted_flags
+from kb.checks import ArticleContext, ClaimContext, Wanted, wanted_flags
 from kb.enums import RetractionStatus, Stance
 from kb.ingest import ParsedArticle
-from kb.measures import parse_measures
+from kb.measures import ParsedMeasure
 from kb.models import Reference, User
 from kb.permissions import Action, require
-from kb.services.checks import cited_source
+from kb.services.checks import cited_source, claim_measures
 from kb.services.ingest.plan import IngestResult, MarkerPlan, plan_article, reference_from_entry
 
 
@@ -28,11 +29,12 @@ def preview_article(
     *,
     session: Session,
     actor: User,
-    text: str,
+    text: str | bytes,
     title: str | None = None,
     slug: str | None = None,
     add_missing: bool = False,
     furniture: Sequence[str] | None = None,
+    filename: str | None = None,
 ) -> IngestResult:
     """What ingest_article would store, flags included, without writing anything.
 
@@ -41,22 +43,45 @@ def preview_article(
     require(actor, Action.article_ingest)
     parsed, result, plan = plan_article(
         session=session, text=text, title=title, slug=slug, furniture=furniture,
-        add_missing=add_missing,
+        add_missing=add_missing, filename=filename,
     )  # fmt: skip
     sources = _planned_sources(session, parsed, result, plan)
+    counts: Counter[str] = Counter()
+    for planned in check_plan(parsed, result, plan, sources):
+        counts.update(kind.value for kind, _note in planned.flags.values())
+    for row in result.claims:
+        row["id"] = None
+    result.flags = dict(sorted(counts.items()))
+    return result
+
+
+@dataclass
+class PlannedClaim:
+    """One planned claim's measures and the automatic flags it gets, by check key."""
+
+    measures: list[ParsedMeasure]
+    flags: Wanted
+
+
+def check_plan(
+    parsed: ParsedArticle, result: IngestResult, plan: MarkerPlan, sources: PlannedSources
+) -> list[PlannedClaim]:
+    """Every planned claim's measures and flags, by the same pure rules as a re-run of the
+    checks reading the stored rows: the preview counts them, the ingestion stores them."""
     article = ArticleContext(
         marker_map={m: key for m, (key, _state) in plan.items()},
         reference_count=len(result.references),
         reference_list_numbered=parsed.reference_list_numbered,
         ambiguous_markers=frozenset(m for r in result.references for m in r.ambiguous),
     )
-    counts: Counter[str] = Counter()
+    out = []
     for statement, row in zip(parsed.statements, result.claims, strict=True):
         # One citation per reference, carrying the first marker that named it (as stored).
         cited: dict[str, str] = {}
         for marker in statement.markers:
             if marker in plan:
                 cited.setdefault(plan[marker][0], marker)
+        measures = claim_measures(statement.text)
         ctx = ClaimContext(
             text=statement.text,
             kind=row["kind"],
@@ -65,25 +90,23 @@ def preview_article(
                 cited_source(key, marker, Stance.not_assessed.value, *sources[key])
                 for key, marker in cited.items()
             ),
-            measures=tuple(parse_measures(statement.text)),
+            measures=tuple(measures),
             article=article,
         )
-        counts.update(kind.value for kind, _note in wanted_flags(ctx).values())
-        row["id"] = None
-    result.flags = dict(sorted(counts.items()))
-    return result
+        out.append(PlannedClaim(measures, wanted_flags(ctx)))
+    return out
 
 
 # citekey -> (study type, retraction, abstract, note) of a reference the plan links
-_Planned = dict[str, tuple[str, str, str | None, str | None]]
+PlannedSources = dict[str, tuple[str, str, str | None, str | None]]
 
 
 def _planned_sources(
     session: Session, parsed: ParsedArticle, result: IngestResult, plan: MarkerPlan
-) -> _Planned:
+) -> PlannedSources:
     """Every reference the plan links, as the checks will read it once stored."""
     keys = {key for key, _state in plan.values()}
-    sources: _Planned = {}
+    sources: PlannedSources = {}
     for r in result.references:
         if r.how == "added" and r.citekey in keys:
             row = reference_from_entry(parsed.references[r.index], r.citekey, result.slug)

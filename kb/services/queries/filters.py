@@ -32,7 +32,7 @@ def _aliases(values: list[str], names: list[str] | None = None) -> dict[str, str
 
 
 _STATUSES = _aliases([s.value for s in ReviewStatus], [s.name for s in ReviewStatus])
-_KINDS = _aliases([k.value for k in ClaimKind])
+_KINDS = _aliases([k.value for k in ClaimKind], [k.name for k in ClaimKind])
 _STUDY_TYPES = _aliases([s.code for s in STUDY_TYPES])
 _FLAG_KINDS = _aliases([k.value for k in FlagKind], [k.name for k in FlagKind])
 _LEVELS = sorted({s.level for s in STUDY_TYPES if s.level is not None})

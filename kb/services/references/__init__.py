@@ -6,6 +6,8 @@ Services: may import kb.db, kb.permissions, kb.workflow, kb.models and the pure 
 
 - library_import: import_references() and import_text(), a ParseResult of any format -> rows
 - bibtex: import_bib() and export_bib(), the library as a .bib file
+- files: import_file(), a file of any format kb reads (by --format, suffix or content), and
+  export_references(), the library as BibTeX, RIS or CSL-JSON
 - duplicates: normalize_title(), the possible duplicates an import lists
 - lookup: get_reference(), reference_detail(), list_references()
 - merge: merge_references(), two keys that are the same work
@@ -17,6 +19,13 @@ from kb.services.references.duplicates import (
     library_identities,
     normalize_title,
 )
+from kb.services.references.files import (
+    EXPORT_FORMATS,
+    FORMAT_NAMES,
+    export_format_for,
+    export_references,
+    import_file,
+)
 from kb.services.references.library_import import ImportReport, import_references, import_text
 from kb.services.references.lookup import (
     get_reference,
@@ -27,11 +36,16 @@ from kb.services.references.lookup import (
 from kb.services.references.merge import merge_references
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "FORMAT_NAMES",
     "ImportReport",
     "PossibleDuplicate",
     "export_bib",
+    "export_format_for",
+    "export_references",
     "get_reference",
     "import_bib",
+    "import_file",
     "import_references",
     "import_text",
     "list_references",

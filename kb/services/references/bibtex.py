@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 from kb.errors import InvalidInput
 from kb.formats import ReferenceRecord
 from kb.formats.bibtex import BIBTEX, check_storable, read_bib_bytes, render_bib
+from kb.formats.writers import bib_fields
 from kb.models import BibBlock, Reference, User
 from kb.permissions import Action, require
-from kb.services.references.library_import import ImportReport, import_text
+from kb.services.references.library_import import ImportReport, import_text, raw_format
 
 
 def import_bib(
@@ -39,7 +40,8 @@ def import_bib(
     )
 
 
-def _record_from_row(ref: Reference) -> ReferenceRecord:
+def record_from_row(ref: Reference) -> ReferenceRecord:
+    """A library row as a record; source names the format of its raw fields."""
     return ReferenceRecord(
         citekey=ref.citekey,
         entry_type=ref.entry_type,
@@ -58,7 +60,15 @@ def _record_from_row(ref: Reference) -> ReferenceRecord:
         study_type=ref.study_type,
         study_type_inferred=ref.study_type_inferred,
         retraction=ref.retraction,
+        source=raw_format(ref.source),
     )
+
+
+def _as_bibtex(record: ReferenceRecord) -> ReferenceRecord:
+    # A reference read from RIS, MEDLINE, ... has that format's fields: write what kb shows.
+    if record.source != "bibtex":
+        record.raw_fields = bib_fields(record)
+    return record
 
 
 def export_bib(*, session: Session) -> str:
@@ -66,7 +76,7 @@ def export_bib(*, session: Session) -> str:
     blocks = list(session.exec(select(BibBlock).order_by(col(BibBlock.id))))
     refs = session.exec(select(Reference).order_by(col(Reference.citekey)))
     return render_bib(
-        (_record_from_row(r) for r in refs),
+        (_as_bibtex(record_from_row(r)) for r in refs),
         strings={b.name: b.value for b in blocks if b.kind == "string"},
         preambles=[b.value for b in blocks if b.kind == "preamble"],
         comments=[b.value for b in blocks if b.kind == "comment"],

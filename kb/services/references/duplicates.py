@@ -92,3 +92,13 @@ def _dup_keys(
     yield "pmid", pmid, f"PMID {pmid}"
     if title_norm and year:
         yield "title", f"{title_norm}|{year}", f"title and year ({year})"
+
+
+def same_work(identity: Identity, record: ReferenceRecord) -> bool:
+    """Whether a library row and a record are one work: same DOI, PMID, or title and year."""
+    _, doi, pmid, title_norm, year = identity
+    if doi and record.doi and _norm_doi(doi) == _norm_doi(record.doi):
+        return True
+    if pmid and record.pmid and pmid == record.pmid:
+        return True
+    return bool(title_norm) and year == record.year and title_norm == normalize_title(record.title)

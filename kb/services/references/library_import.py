@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -22,11 +22,28 @@ from sqlmodel import Session, col, select
 from kb.db import end_read, writing
 from kb.enums import STUDY_TYPE_BY_CODE
 from kb.formats import LibraryBlock, ParseResult, Problem, Reader, ReferenceRecord
+from kb.formats.citekeys import candidate, key_base
 from kb.models import BibBlock, Reference, User, utcnow
 from kb.permissions import Action, require
-from kb.services.references.duplicates import PossibleDuplicate, find_duplicates, normalize_title
+from kb.services.references.duplicates import (
+    PossibleDuplicate,
+    find_duplicates,
+    library_identities,
+    normalize_title,
+    same_work,
+)
 
 _CHUNK = 500
+
+# The formats whose own fields a reference's raw_fields hold when its source names them; any
+# other source (bibtex, an article's reference list) means BibTeX fields.
+RAW_FORMATS = frozenset({"ris", "medline", "pubmed-xml", "csl-json"})
+
+
+def raw_format(source: str | None) -> str:
+    """The format of a reference's raw_fields, from its source column."""
+    return source if source in RAW_FORMATS else "bibtex"
+
 
 # Reference columns filled from a parsed record (everything the file says).
 _RECORD_COLUMNS = (
@@ -146,8 +163,9 @@ def _library_blocks(session: Session) -> list[LibraryBlock]:
 
 def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str) -> ImportReport:
     """Write a parse inside the caller's write transaction; nothing at all when it is refused."""
+    parsed.problems = _settle_keys(session, parsed.records, parsed.problems)
     clashes = _case_clashes(session, parsed.records)
-    problems = sorted(parsed.problems + clashes, key=lambda p: p.line or 0)
+    problems = sorted(parsed.problems + clashes, key=lambda p: (p.line or 0, p.record or 0))
     report = ImportReport(source=source, entries=len(parsed.records), problems=problems)
     records = parsed.records
     if problems:
@@ -158,7 +176,9 @@ def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str
         # A record that needs a skipped one goes too (a BibTeX child whose crossref parent is
         # skipped): exported alone it would point at nothing, and kb would refuse its export.
         follow = parsed.dependants({p.citekey for p in bad if p.citekey})
-        report.problems = problems = sorted(problems + follow, key=lambda p: p.line or 0)
+        report.problems = problems = sorted(
+            problems + follow, key=lambda p: (p.line or 0, p.record or 0)
+        )
         skipped = {p.citekey.casefold() for p in bad + follow if p.citekey}
         listed: dict[str, str] = {}
         for p in problems:
@@ -179,6 +199,54 @@ def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str
     report.unknown_study_type = [r.citekey for r in records if r.study_type == "unknown"]
     report.written = True
     return report
+
+
+def _settle_keys(
+    session: Session, records: Sequence[ReferenceRecord], problems: list[Problem]
+) -> list[Problem]:
+    """Keys kb made for records that came without one, made again against the library.
+
+    The same work gets the same key on every import (so a second import of a file updates
+    rather than adds), and a made key never takes over a key the library gives another work:
+    it moves on to the next letter. Problems are renamed with their records.
+    """
+    made = [r for r in records if r.key_generated]
+    if not made:
+        return problems
+    library = {i[0].casefold(): i for i in library_identities(session)}
+    taken = {r.citekey.casefold() for r in records if not r.key_generated}
+    renamed: dict[str, str] = {}
+    # Per base, where to start: every earlier candidate is taken by this file or is another
+    # work's key in the library, so a file of many works by one author and year stays linear.
+    start: dict[str, int] = {}
+    for record in made:
+        base = key_base(record.authors, record.year, record.title)
+        n = start.get(base, 1)
+        while True:
+            key = candidate(base, n)
+            folded = key.casefold()
+            if folded not in taken and (
+                folded not in library or same_work(library[folded], record)
+            ):
+                break
+            n += 1
+        start[base] = n + 1
+        taken.add(folded)
+        if key != record.citekey:
+            renamed[record.citekey] = key
+            record.citekey = key
+    if not renamed:
+        return problems
+    return [
+        replace(
+            p,
+            citekey=renamed[p.citekey],
+            message=p.message.replace(f"'{p.citekey}'", f"'{renamed[p.citekey]}'"),
+        )
+        if p.citekey in renamed
+        else p
+        for p in problems
+    ]
 
 
 def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[Problem]:
@@ -220,15 +288,15 @@ def _row_values(record: ReferenceRecord) -> dict[str, Any]:
 def _upsert(
     session: Session, records: Sequence[ReferenceRecord], report: ImportReport, *, origin: str
 ) -> None:
-    existing: dict[str, tuple[int | None, str]] = {}
+    existing: dict[str, tuple[int | None, str, str]] = {}
     keys = [r.citekey for r in records]
     for i in range(0, len(keys), _CHUNK):
         rows = session.exec(
-            select(Reference.citekey, Reference.id, Reference.content_hash).where(
+            select(Reference.citekey, Reference.id, Reference.content_hash, Reference.source).where(
                 col(Reference.citekey).in_(keys[i : i + _CHUNK])
             )
         )
-        existing.update({k: (rid, h) for k, rid, h in rows})
+        existing.update({k: (rid, h, src) for k, rid, h, src in rows})
     now = utcnow()
     new_rows: list[dict[str, Any]] = []
     for record in records:
@@ -243,6 +311,8 @@ def _upsert(
         elif found[1] == values["content_hash"]:
             report.unchanged += 1
         else:
+            if raw_format(found[2]) != origin:  # raw_fields now hold another format's fields
+                values["source"] = origin
             session.execute(
                 update(Reference)
                 .where(col(Reference.id) == found[0])

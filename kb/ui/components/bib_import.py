@@ -1,4 +1,5 @@
-"""Upload a .bib file and read the import report (problems with line and key, duplicates)."""
+"""Upload a reference file (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) and read the import
+report (problems with line or record number and key, duplicates)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.models import User
-from kb.services.references import ImportReport, import_bib
+from kb.services.references import ImportReport, import_file
 from kb.ui import state
 from kb.ui.text import EMPTY, md
 
@@ -53,13 +54,18 @@ def show_report(report: ImportReport) -> None:
 
 def show(*, user: User) -> None:
     """The upload form; the report stays until the next import."""
-    upload = st.file_uploader("BibTeX file", type=["bib"], key="bib_file")
+    upload = st.file_uploader(
+        "Reference file: BibTeX (.bib), RIS (.ris), MEDLINE (.nbib, .txt), PubMed XML (.xml) or "
+        "CSL-JSON (.json)",
+        type=["bib", "ris", "nbib", "txt", "xml", "json"],
+        key="bib_file",
+    )
     skip_bad = st.checkbox("Skip bad entries (import the good ones)", key="bib_skip")
     if st.button("Import", key="bib_import", disabled=upload is None) and upload is not None:
         ok, report = state.attempt(
-            lambda s: import_bib(
-                session=s, actor=user, data=upload.getvalue(), skip_bad=skip_bad,
-                source=upload.name,
+            lambda s: import_file(
+                session=s, actor=user, data=upload.getvalue(), name=upload.name,
+                skip_bad=skip_bad,
             )
         )  # fmt: skip
         if ok and report is not None:

@@ -7,9 +7,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kb.errors import KBError
 from kb.models import User
-from kb.services.ingest import IngestResult, decode_article, ingest_article, preview_article
+from kb.services.ingest import UPLOAD_TYPES, IngestResult, ingest_article, preview_article
 from kb.ui import state
 from kb.ui.navigation import ARTICLE_PAGE
 from kb.ui.text import EMPTY, md
@@ -52,7 +51,11 @@ def _show_preview(result: IngestResult) -> None:
 
 def show(*, user: User) -> None:
     """The ingest form (editors and admins)."""
-    upload = st.file_uploader("Upload a text or Markdown file", type=["txt", "md"], key="ing_file")
+    upload = st.file_uploader(
+        "Upload an article: text, Markdown, HTML, Word (.docx) or JATS XML",
+        type=UPLOAD_TYPES,
+        key="ing_file",
+    )
     pasted = st.text_area("…or paste the article", height=200, key="ing_text")
     cols = st.columns(2)
     title = cols[0].text_input("Title (optional: else the first heading)", key="ing_title")
@@ -61,12 +64,15 @@ def show(*, user: User) -> None:
         "Add printed references the library lacks (marked as taken from the article)",
         key="ing_add",
     )
-    try:
-        text = decode_article(upload.getvalue(), source=upload.name) if upload else pasted
-    except KBError as e:
-        st.error(md(str(e)))
-        return
-    args = {"text": text, "title": title or None, "slug": slug or None, "add_missing": add_missing}
+    # An upload goes to the service as the file it is: the reader is chosen by name and content.
+    text: str | bytes = upload.getvalue() if upload else pasted
+    args = {
+        "text": text,
+        "filename": upload.name if upload else None,
+        "title": title or None,
+        "slug": slug or None,
+        "add_missing": add_missing,
+    }
     fingerprint = _fingerprint(*args.values())
     if st.button("Preview", key="ing_preview", disabled=not text.strip()):
         ok, result = state.attempt(lambda s: preview_article(session=s, actor=user, **args))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import streamlit as st
 from kb.permissions import Action, why_not
 from kb.services.articles import count_articles, list_articles
 from kb.ui import state
-from kb.ui.components import charts, ingest
+from kb.ui.components import charts, ingest, ingest_many
 from kb.ui.navigation import ARTICLE_PAGE
 from kb.ui.text import EMPTY, md
 
@@ -17,7 +17,7 @@ SHOWN = 50
 user = state.require_user()
 st.title("Articles")
 state.show_flash()
-tab_list, tab_new = st.tabs(["Articles", "New article"])
+tab_list, tab_new, tab_many = st.tabs(["Articles", "New article", "Several articles"])
 with tab_list:
     query = st.text_input("Filter by title or slug", key="articles_q")
     ok, found = state.attempt(
@@ -54,3 +54,9 @@ with tab_new:
         st.caption(md(f"not allowed: {reason}"))
     else:
         ingest.show(user=user)
+with tab_many:
+    reason = why_not(user, Action.article_ingest)
+    if reason:
+        st.caption(md(f"not allowed: {reason}"))
+    else:
+        ingest_many.show(user=user)

@@ -72,19 +72,29 @@ suffix, mime = FORMATS[fmt_label]
 fingerprint = repr((frame, filters, suffix))
 if st.button("Build file", key="export_build", type="primary"):
     name = f"kb-{frame}.{suffix}"
+    unit = "references" if frame == "references" else "claims"
+    bar = st.progress(0.0, text=f"Building {name}")
+
+    def show(done: int, total: int | None) -> None:
+        of = f" of {total:,}" if total is not None else ""
+        share = done / total if total else 0.0
+        bar.progress(min(share, 1.0), text=f"Building {name}: {done:,}{of} {unit}")
+
     try:
         with tempfile.TemporaryDirectory() as tmp, state.session() as s:
             path = Path(tmp) / name
             rows = export_frame(
-                session=s, frame=frame, path=path, fmt=suffix, filters=filters, actor=user
-            )
+                session=s, frame=frame, path=path, fmt=suffix, filters=filters, actor=user,
+                progress=show,
+            )  # fmt: skip
             st.session_state[FILE] = (fingerprint, name, path.read_bytes(), rows)
     except KBError as e:
+        bar.empty()  # the error below says what went wrong
         state.show_error(e)
 built = st.session_state.get(FILE)
 if built and built[0] == fingerprint:
     _, name, data, rows = built
     st.download_button(
         f"Download {name} ({rows:,} rows)", data, file_name=name, mime=mime,
-        key="export_download",
+        key="export_download", on_click="ignore",  # saving the file changes nothing here
     )  # fmt: skip

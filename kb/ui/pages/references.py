@@ -1,4 +1,5 @@
-"""References: search and filter the library, open one, import a .bib, download the library."""
+"""References: search and filter the library, open one, import a reference file, download the
+library."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 
 from kb.enums import STUDY_TYPES
 from kb.permissions import Action, why_not
-from kb.services.references import export_bib, list_references
+from kb.services.references import EXPORT_FORMATS, export_references, list_references
 from kb.ui import state
 from kb.ui.components import bib_import
 from kb.ui.navigation import REFERENCE_PAGE
@@ -19,7 +20,7 @@ BIB = "kb_bib_download"
 user = state.require_user()
 st.title("References")
 state.show_flash()
-tab_lib, tab_import, tab_export = st.tabs(["Library", "Import .bib", "Download .bib"])
+tab_lib, tab_import, tab_export = st.tabs(["Library", "Import", "Download"])
 with tab_lib:
     cols = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
     search = cols[0].text_input("Search (citekey, title words, DOI, PMID)", key="refs_q")
@@ -59,13 +60,22 @@ with tab_import:
     else:
         bib_import.show(user=user)
 with tab_export:
-    st.caption("The whole library as BibTeX, with kb's own fields (studytype, retraction).")
+    st.caption("The whole library, with kb's study type and retraction status of each reference.")
+    labels = {"bib": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+    fmt = st.radio(
+        "Format", list(EXPORT_FORMATS), format_func=labels.__getitem__, horizontal=True,
+        key="bib_format",
+    )  # fmt: skip
     if st.button("Prepare download", key="bib_prepare"):
-        ok, text = state.attempt(lambda s: export_bib(session=s))
+        ok, text = state.attempt(lambda s: export_references(session=s, format=fmt))
         if ok and text is not None:
-            st.session_state[BIB] = text.encode("utf-8")
-    if st.session_state.get(BIB) is not None:
+            st.session_state[BIB] = (fmt, text.encode("utf-8"))
+    prepared = st.session_state.get(BIB)
+    if prepared is not None:
+        done, data = prepared
+        name = f"references{EXPORT_FORMATS[done]}"
+        mime = {"bib": "application/x-bibtex", "ris": "application/x-research-info-systems"}
         st.download_button(
-            "Download references.bib", st.session_state[BIB], file_name="references.bib",
-            mime="application/x-bibtex", key="bib_download",
+            f"Download {name}", data, file_name=name,
+            mime=mime.get(done, "application/vnd.citationstyles.csl+json"), key="bib_download",
         )  # fmt: skip

@@ -1,7 +1,7 @@
 """citation marker as printed: room for author-year citations
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 16:00:00.000000
 
 A citation keeps its in-text marker as printed. Numbered markers ("12") fit in 32 characters;
@@ -16,8 +16,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
