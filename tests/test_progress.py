@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -11,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, func
+from sqlmodel import select as query
 
 from kb.export import FRAME_NAMES
+from kb.models import Reference
 from kb.services.export import export_bundle, export_frame
 from kb.services.progress import tracked
 from kb.services.queries import ClaimFilter
+from kb.services.references import import_file
 from tests import corpus
 
 
@@ -119,3 +123,59 @@ def test_the_cli_draws_a_bar_on_a_terminal_only(sqlite_engine: Engine, tmp_path:
     assert (code, err) == (0, "")
     code, err = _run_with_stderr(["export", "claims", "-o", str(out), "--json"], env, tty=True)
     assert code == 0 and "exporting" not in err
+
+
+def _csl_json(n: int, *, broken: int | None = None) -> bytes:
+    """n CSL-JSON works; the one at index `broken` is not an object (a problem)."""
+    items = [
+        {"id": f"w{i}", "type": "article-journal", "title": f"Work number {i}",
+         "author": [{"family": "Roe", "given": "Ann"}], "issued": {"date-parts": [[2000 + i % 20]]}}
+        if i != broken else "not a work"
+        for i in range(n)
+    ]  # fmt: skip
+    return json.dumps(items).encode()
+
+
+def test_a_reference_import_reports_records_stored_up_to_their_total(session: Session) -> None:
+    seen = Recorder()
+    report = import_file(session=session, actor=None, data=_csl_json(4500), name="many.json",
+                         progress=seen)  # fmt: skip
+    assert report.written and len(report.created) == 4500
+    # Nothing while the file is read, then 0, then per chunk of rows written, ending at the total.
+    assert seen.calls == [(0, 4500), (2000, 4500), (4000, 4500), (4500, 4500)]
+    assert session.exec(query(func.count()).select_from(Reference)).one() == 4500
+
+
+def test_a_refused_reference_import_reports_nothing_stored(session: Session) -> None:
+    seen = Recorder()
+    report = import_file(session=session, actor=None, data=_csl_json(30, broken=17),
+                         name="bad.json", progress=seen)  # fmt: skip
+    assert report.refused and report.problems
+    assert report.entries == 29 and seen.calls == [(0, 29)]  # read, and nothing stored
+    assert session.exec(query(func.count()).select_from(Reference)).one() == 0
+
+
+def test_a_bibtex_import_reports_its_entries(session: Session) -> None:
+    bib = "".join(
+        f"@article{{k{i}, title={{T {i}}}, author={{Roe, Ann}}, year={{2001}}}}\n"
+        for i in range(2100)
+    )
+    seen = Recorder()
+    report = import_file(session=session, actor=None, data=bib.encode(), name="lib.bib",
+                         progress=seen)  # fmt: skip
+    assert report.written and len(report.created) == 2100
+    assert seen.calls == [(0, 2100), (2000, 2100), (2100, 2100)]
+
+
+def test_reference_import_draws_a_bar_on_a_terminal_only(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    env = {**os.environ, "KB_DATABASE_URL": str(sqlite_engine.url), "COLUMNS": "100"}
+    path = tmp_path / "many.json"
+    path.write_bytes(_csl_json(300))
+    code, err = _run_with_stderr(["reference", "import", str(path)], env, tty=True)
+    assert code == 0 and "importing" in err and "references" in err
+    code, err = _run_with_stderr(["reference", "import", str(path)], env, tty=False)
+    assert (code, err) == (0, "")
+    code, err = _run_with_stderr(["reference", "import", str(path), "--json"], env, tty=True)
+    assert code == 0 and "importing" not in err

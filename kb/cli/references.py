@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from kb.cli.progress import progress_bar, wanted
 from kb.cli.root import JSON_OPTION, app, data_session, optional_actor, print_json, print_table
 from kb.errors import InvalidInput
 from kb.services import references as svc
@@ -62,7 +63,10 @@ def reference_import(
     """Import a reference file: upsert by citekey; any problem writes nothing unless --skip-bad."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    with data_session() as session:
+    with (
+        data_session() as session,
+        progress_bar("importing", "references", enabled=wanted(json_=json_)) as progress,
+    ):
         actor = optional_actor(session, as_)
         report = svc.import_file(
             session=session,
@@ -73,6 +77,7 @@ def reference_import(
             encoding=encoding,
             skip_bad=skip_bad,
             source=str(path),
+            progress=progress,
         )
     if json_:
         print_json(report.as_dict())

@@ -298,3 +298,19 @@ def test_analyst_cannot_ingest_several_articles(open_app) -> None:
     at = open_app("analyst", "articles.py")
     assert "not allowed: " in texts(at)
     assert not [u for u in at.get("file_uploader") if u.key == "ingm_files"]
+
+
+def test_a_large_reference_upload_still_reports_its_counts(open_app, db: Session) -> None:
+    ris = "".join(
+        f"TY  - JOUR\nAU  - Roe, Ann\nTI  - Work number {i}\nPY  - 2001\nER  - \n\n"
+        for i in range(2500)
+    )
+    at = open_app("editor", "references.py")
+    at.file_uploader(key="bib_file").upload("many.ris", ris.encode(), "text/plain").run()
+    at.button(key="bib_import").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Entries"], metrics["Created"]) == ("2500", "2500")
+    assert not at.get("progress")  # the bar is gone once the report shows what was stored
+    db.rollback()
+    assert len(db.exec(select(Reference.citekey).where(Reference.source == "ris")).all()) == 2500

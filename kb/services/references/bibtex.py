@@ -13,6 +13,7 @@ from kb.formats.bibtex import BIBTEX, check_storable, read_bib_bytes, render_bib
 from kb.formats.writers import bib_fields
 from kb.models import BibBlock, Reference, User
 from kb.permissions import Action, require
+from kb.services.progress import Progress
 from kb.services.references.library_import import ImportReport, import_text, raw_format
 
 
@@ -25,8 +26,12 @@ def import_bib(
     encoding: str | None = None,
     skip_bad: bool = False,
     source: str = "<upload>",
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Upsert the entries of a .bib file by citekey; actor None is the local operator (CLI)."""
+    """Upsert the entries of a .bib file by citekey; actor None is the local operator (CLI).
+
+    progress hears the entries stored against the entries to store, as import_text says.
+    """
     if actor is not None:
         require(actor, Action.reference_import)
     if text is None:
@@ -36,8 +41,9 @@ def import_bib(
     else:
         check_storable(text, source)
     return import_text(
-        session=session, actor=actor, reader=BIBTEX, text=text, skip_bad=skip_bad, source=source
-    )
+        session=session, actor=actor, reader=BIBTEX, text=text, skip_bad=skip_bad, source=source,
+        progress=progress,
+    )  # fmt: skip
 
 
 def record_from_row(ref: Reference) -> ReferenceRecord:

@@ -15,6 +15,7 @@ from kb.formats.text import decode_bytes
 from kb.formats.writers import render_csl_json, render_ris
 from kb.models import Reference, User
 from kb.permissions import Action, require
+from kb.services.progress import Progress
 from kb.services.references.bibtex import export_bib, import_bib, record_from_row
 from kb.services.references.library_import import ImportReport, import_text
 
@@ -68,8 +69,12 @@ def import_file(
     encoding: str | None = None,
     skip_bad: bool = False,
     source: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Upsert the references of a file in any format kb reads; as import_bib does for BibTeX."""
+    """Upsert the references of a file in any format kb reads; as import_bib does for BibTeX.
+
+    progress hears the records stored against the records to store once the file is read.
+    """
     if actor is not None:
         require(actor, Action.reference_import)
     source = source or name
@@ -77,12 +82,13 @@ def import_file(
     if reader.name == "bibtex":
         return import_bib(
             session=session, actor=actor, data=data, encoding=encoding, skip_bad=skip_bad,
-            source=source,
+            source=source, progress=progress,
         )  # fmt: skip
     text = reader.decode(data, encoding, source)
     return import_text(
-        session=session, actor=actor, reader=reader, text=text, skip_bad=skip_bad, source=source
-    )
+        session=session, actor=actor, reader=reader, text=text, skip_bad=skip_bad, source=source,
+        progress=progress,
+    )  # fmt: skip
 
 
 def export_format_for(name: str | None, path: str) -> str:

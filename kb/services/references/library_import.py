@@ -25,6 +25,7 @@ from kb.formats import LibraryBlock, ParseResult, Problem, Reader, ReferenceReco
 from kb.formats.citekeys import candidate, key_base
 from kb.models import BibBlock, Reference, User, utcnow
 from kb.permissions import Action, require
+from kb.services.progress import Progress
 from kb.services.references.duplicates import (
     PossibleDuplicate,
     find_duplicates,
@@ -34,6 +35,8 @@ from kb.services.references.duplicates import (
 )
 
 _CHUNK = 500
+# Records written per executemany, and per step of progress.
+_WRITE_CHUNK = 2000
 
 # The formats whose own fields a reference's raw_fields hold when its source names them; any
 # other source (bibtex, an article's reference list) means BibTeX fields.
@@ -112,15 +115,17 @@ def import_references(
     parsed: ParseResult,
     skip_bad: bool = False,
     source: str = "<upload>",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Upsert the records of a parse by citekey; actor None is the local operator (CLI).
 
-    For a parse that does not depend on the library; import_text parses against it.
+    For a parse that does not depend on the library; import_text parses against it. progress
+    hears the records stored so far against the records to store, per chunk written.
     """
     if actor is not None:
         require(actor, Action.reference_import)
     with writing(session):
-        return _store(session, parsed, skip_bad=skip_bad, source=source)
+        return _store(session, parsed, skip_bad=skip_bad, source=source, progress=progress)
 
 
 def import_text(
@@ -131,6 +136,7 @@ def import_text(
     text: str,
     skip_bad: bool = False,
     source: str = "<upload>",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Parse `text` with `reader` against the library's blocks, then upsert its records.
 
@@ -140,6 +146,9 @@ def import_text(
     the write transaction the blocks are read again; if another import changed them meanwhile,
     the text is parsed again against what the write sees, so the records written always agree
     with the library they are written into.
+
+    progress hears nothing while the text is parsed, then the records stored so far against the
+    records to store (from 0), per chunk written; a refused import hears only that 0.
     """
     if actor is not None:
         require(actor, Action.reference_import)
@@ -150,7 +159,7 @@ def import_text(
         now = _library_blocks(session)
         if now != library:
             parsed = reader.parse(text, now)
-        return _store(session, parsed, skip_bad=skip_bad, source=source)
+        return _store(session, parsed, skip_bad=skip_bad, source=source, progress=progress)
 
 
 def _library_blocks(session: Session) -> list[LibraryBlock]:
@@ -161,7 +170,14 @@ def _library_blocks(session: Session) -> list[LibraryBlock]:
     return [LibraryBlock(kind, name, value) for kind, name, value in rows]
 
 
-def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str) -> ImportReport:
+def _store(
+    session: Session,
+    parsed: ParseResult,
+    *,
+    skip_bad: bool,
+    source: str,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Write a parse inside the caller's write transaction; nothing at all when it is refused."""
     parsed.problems = _settle_keys(session, parsed.records, parsed.problems)
     clashes = _case_clashes(session, parsed.records)
@@ -170,6 +186,8 @@ def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str
     records = parsed.records
     if problems:
         if not skip_bad:
+            if progress is not None:
+                progress(0, len(records))  # read, and nothing stored
             return report
         # A duplicate key's second copy was never read; the first copy is a good entry.
         bad = [p for p in problems if p.citekey and p.kind != "duplicate key"] + clashes
@@ -191,8 +209,10 @@ def _store(session: Session, parsed: ParseResult, *, skip_bad: bool, source: str
     for r in records:
         unique.setdefault(r.citekey, r)
     records = list(unique.values())
+    if progress is not None:
+        progress(0, len(records))
     report.possible_duplicates = find_duplicates(session, records)
-    _upsert(session, records, report, origin=parsed.format)
+    _upsert(session, records, report, origin=parsed.format, progress=progress)
     _save_blocks(session, parsed.library_blocks())
     counts = Counter(r.study_type for r in records)
     report.study_types = dict(sorted(counts.items()))
@@ -286,7 +306,12 @@ def _row_values(record: ReferenceRecord) -> dict[str, Any]:
 
 
 def _upsert(
-    session: Session, records: Sequence[ReferenceRecord], report: ImportReport, *, origin: str
+    session: Session,
+    records: Sequence[ReferenceRecord],
+    report: ImportReport,
+    *,
+    origin: str,
+    progress: Progress | None = None,
 ) -> None:
     existing: dict[str, tuple[int | None, str, str]] = {}
     keys = [r.citekey for r in records]
@@ -298,33 +323,37 @@ def _upsert(
         )
         existing.update({k: (rid, h, src) for k, rid, h, src in rows})
     now = utcnow()
-    new_rows: list[dict[str, Any]] = []
-    for record in records:
-        values = _row_values(record)
-        found = existing.get(record.citekey)
-        if found is None:
-            new_rows.append(
-                {**values, "citekey": record.citekey, "source": origin, "created_at": now,
-                 "updated_at": now, "retraction_note": None}
-            )  # fmt: skip
-            report.created.append(record.citekey)
-        elif found[1] == values["content_hash"]:
-            report.unchanged += 1
-        else:
-            if raw_format(found[2]) != origin:  # raw_fields now hold another format's fields
-                values["source"] = origin
-            session.execute(
-                update(Reference)
-                .where(col(Reference.id) == found[0])
-                .values(**values, updated_at=now)
-            )
-            report.updated.append(record.citekey)
     # Core executemany, not the ORM's bulk insert: nothing needs the new ids back, and the ORM
     # path costs a statement per few rows (a fifth of a 20,000-entry import).
     table = Reference.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    for i in range(0, len(new_rows), 5000):
-        connection.execute(insert(table), new_rows[i : i + 5000])
+    total = len(records)
+    for start in range(0, total, _WRITE_CHUNK):
+        new_rows: list[dict[str, Any]] = []
+        for record in records[start : start + _WRITE_CHUNK]:
+            values = _row_values(record)
+            found = existing.get(record.citekey)
+            if found is None:
+                new_rows.append(
+                    {**values, "citekey": record.citekey, "source": origin, "created_at": now,
+                     "updated_at": now, "retraction_note": None}
+                )  # fmt: skip
+                report.created.append(record.citekey)
+            elif found[1] == values["content_hash"]:
+                report.unchanged += 1
+            else:
+                if raw_format(found[2]) != origin:  # raw_fields now hold another format's fields
+                    values["source"] = origin
+                session.execute(
+                    update(Reference)
+                    .where(col(Reference.id) == found[0])
+                    .values(**values, updated_at=now)
+                )
+                report.updated.append(record.citekey)
+        if new_rows:
+            connection.execute(insert(table), new_rows)
+        if progress is not None:
+            progress(min(start + _WRITE_CHUNK, total), total)
 
 
 def _save_blocks(session: Session, blocks: Sequence[LibraryBlock]) -> None:

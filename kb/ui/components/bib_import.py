@@ -62,12 +62,19 @@ def show(*, user: User) -> None:
     )
     skip_bad = st.checkbox("Skip bad entries (import the good ones)", key="bib_skip")
     if st.button("Import", key="bib_import", disabled=upload is None) and upload is not None:
+        bar = st.progress(0.0, text=f"Reading {md(upload.name)}")
+
+        def show_progress(done: int, total: int | None) -> None:
+            share = done / total if total else 0.0
+            bar.progress(min(share, 1.0), text=f"Stored {done:,} of {total or 0:,} references")
+
         ok, report = state.attempt(
             lambda s: import_file(
                 session=s, actor=user, data=upload.getvalue(), name=upload.name,
-                skip_bad=skip_bad,
+                skip_bad=skip_bad, progress=show_progress,
             )
         )  # fmt: skip
+        bar.empty()  # the report below says what was stored
         if ok and report is not None:
             st.session_state[REPORT] = report
     report = st.session_state.get(REPORT)
