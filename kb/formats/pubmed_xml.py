@@ -30,19 +30,38 @@ def _text(element: Any) -> str | None:
     return clean("".join(element.itertext()))
 
 
-# Paths are walked child by child (lxml's iterchildren runs in C): ElementPath's find() costs
-# more than all the rest of reading a record.
-def _find(node: Any, path: str) -> Any:
-    for tag in path.split("/"):
+# Paths are walked child by child: ElementPath's find() costs more than all the rest of reading
+# a record. Each element's children are indexed by tag once (the first of each tag, as
+# iterchildren(tag) finds it), and paths split once: a record asks for ~20 paths under a few
+# shared elements (Journal/JournalIssue/...).
+_STEPS: dict[str, tuple[str, ...]] = {}
+# element -> {tag: its first child of that tag}, for the elements of one record.
+_Kids = dict[Any, dict[Any, Any]]
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    steps = _STEPS.get(path)
+    if steps is None:
+        steps = _STEPS[path] = tuple(path.split("/"))
+    return steps
+
+
+def _find(node: Any, path: str, index: _Kids) -> Any:
+    for tag in _steps(path):
         if node is None:
             return None
-        node = next(node.iterchildren(tag), None)
+        kids = index.get(node)
+        if kids is None:
+            kids = index[node] = {}
+            for child in node:
+                kids.setdefault(child.tag, child)
+        node = kids.get(tag)
     return node
 
 
 def _iter(node: Any, path: str) -> list[Any]:
     nodes = [node]
-    for tag in path.split("/"):
+    for tag in _steps(path):
         nodes = [child for n in nodes for child in n.iterchildren(tag)]
     return nodes
 
@@ -51,11 +70,11 @@ def _all(node: Any, path: str) -> list[str]:
     return [t for t in (_text(e) for e in _iter(node, path)) if t]
 
 
-def _author(author: Any) -> str | None:
-    last = _text(_find(author, "LastName"))
+def _author(author: Any, index: _Kids) -> str | None:
+    last = _text(_find(author, "LastName", index))
     if last is None:
-        return _text(_find(author, "CollectiveName"))
-    first = _text(_find(author, "ForeName")) or _text(_find(author, "Initials"))
+        return _text(_find(author, "CollectiveName", index))
+    first = _text(_find(author, "ForeName", index)) or _text(_find(author, "Initials", index))
     return f"{last}, {first}" if first else last
 
 
@@ -65,9 +84,9 @@ _YEAR_PATHS = (
 )  # fmt: skip
 
 
-def _year(node: Any) -> int | None:
+def _year(node: Any, index: _Kids) -> int | None:
     for path in _YEAR_PATHS:
-        year = year_in(_text(_find(node, path)))
+        year = year_in(_text(_find(node, path, index)))
         if year:
             return year
     return None
@@ -75,9 +94,10 @@ def _year(node: Any) -> int | None:
 
 def _fields(record: Any) -> dict[str, Any]:
     """What kb reads of one PubmedArticle or PubmedBookArticle, by the DTD's element names."""
+    index: _Kids = {}
     book = record.tag == "PubmedBookArticle"
-    article = _find(record, "BookDocument" if book else "MedlineCitation/Article")
-    citation = _find(record, "BookDocument" if book else "MedlineCitation")
+    article = _find(record, "BookDocument" if book else "MedlineCitation/Article", index)
+    citation = _find(record, "BookDocument" if book else "MedlineCitation", index)
     if article is None or citation is None:
         return {}
     ids = {e.get("IdType"): _text(e) for e in _iter(record, "PubmedData/ArticleIdList/ArticleId")}
@@ -94,16 +114,18 @@ def _fields(record: Any) -> dict[str, Any]:
         e.get("RefType") for e in _iter(citation, "CommentsCorrectionsList/CommentsCorrections")
     ]
     fields: dict[str, Any] = {
-        "PMID": _text(_find(citation, "PMID")) or ids.get("pubmed"),
-        "ArticleTitle": _text(_find(article, "ArticleTitle")),
-        "BookTitle": _text(_find(article, "Book/BookTitle")),
-        "Author": [a for a in map(_author, _iter(article, "AuthorList/Author")) if a],
-        "Journal": _text(_find(article, "Journal/Title")),
-        "ISOAbbreviation": _text(_find(article, "Journal/ISOAbbreviation")),
-        "Year": _year(article),
-        "Volume": _text(_find(article, "Journal/JournalIssue/Volume")),
-        "Issue": _text(_find(article, "Journal/JournalIssue/Issue")),
-        "MedlinePgn": _text(_find(article, "Pagination/MedlinePgn")),
+        "PMID": _text(_find(citation, "PMID", index)) or ids.get("pubmed"),
+        "ArticleTitle": _text(_find(article, "ArticleTitle", index)),
+        "BookTitle": _text(_find(article, "Book/BookTitle", index)),
+        "Author": [
+            a for a in (_author(e, index) for e in _iter(article, "AuthorList/Author")) if a
+        ],
+        "Journal": _text(_find(article, "Journal/Title", index)),
+        "ISOAbbreviation": _text(_find(article, "Journal/ISOAbbreviation", index)),
+        "Year": _year(article, index),
+        "Volume": _text(_find(article, "Journal/JournalIssue/Volume", index)),
+        "Issue": _text(_find(article, "Journal/JournalIssue/Issue", index)),
+        "MedlinePgn": _text(_find(article, "Pagination/MedlinePgn", index)),
         "ArticleId[doi]": doi,
         "AbstractText": " ".join(_all(article, "Abstract/AbstractText")) or None,
         "PublicationType": _all(article, "PublicationTypeList/PublicationType"),

@@ -60,9 +60,14 @@ class PossibleDuplicate:
 
 
 def find_duplicates(
-    session: Session, records: Sequence[ReferenceRecord]
+    session: Session,
+    records: Sequence[ReferenceRecord],
+    title_norms: Sequence[str | None] | None = None,
 ) -> list[PossibleDuplicate]:
-    """Same DOI, same PMID, or same normalized title and year under different keys."""
+    """Same DOI, same PMID, or same normalized title and year under different keys.
+
+    title_norms, when given, are the records' normalize_title(title), in their order.
+    """
     seen: dict[tuple[str, str], str] = {}
     found: dict[frozenset[str], PossibleDuplicate] = {}
 
@@ -78,8 +83,10 @@ def find_duplicates(
     for key, doi, pmid, title_norm, year in library_identities(session):
         for kind, value, label in _dup_keys(doi, pmid, title_norm, year):
             check(kind, value, key, label)
-    for r in records:
-        for kind, value, label in _dup_keys(r.doi, r.pmid, normalize_title(r.title), r.year):
+    if title_norms is None:
+        title_norms = [normalize_title(r.title) for r in records]
+    for r, title_norm in zip(records, title_norms, strict=True):
+        for kind, value, label in _dup_keys(r.doi, r.pmid, title_norm, r.year):
             check(kind, value, r.citekey, label)
     return list(found.values())
 

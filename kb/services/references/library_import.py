@@ -211,8 +211,10 @@ def _store(
     records = list(unique.values())
     if progress is not None:
         progress(0, len(records))
-    report.possible_duplicates = find_duplicates(session, records)
-    _upsert(session, records, report, origin=parsed.format, progress=progress)
+    # Normalized once: duplicates are found by it, and each row stores it.
+    title_norms = [normalize_title(r.title) for r in records]
+    report.possible_duplicates = find_duplicates(session, records, title_norms)
+    _upsert(session, records, title_norms, report, origin=parsed.format, progress=progress)
     _save_blocks(session, parsed.library_blocks())
     counts = Counter(r.study_type for r in records)
     report.study_types = dict(sorted(counts.items()))
@@ -293,12 +295,12 @@ def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[
     return problems
 
 
-def _row_values(record: ReferenceRecord) -> dict[str, Any]:
+def _row_values(record: ReferenceRecord, title_norm: str | None) -> dict[str, Any]:
     values = {name: getattr(record, name) for name in _RECORD_COLUMNS}
     for name, width in _CUT_COLUMNS.items():
         if values[name] is not None and len(values[name]) > width:
             values[name] = values[name][: width - 1] + "…"
-    values["title_norm"] = normalize_title(record.title)
+    values["title_norm"] = title_norm
     values["content_hash"] = record.content_hash()
     if values["study_type"] not in STUDY_TYPE_BY_CODE:
         values["study_type"] = "unknown"
@@ -308,6 +310,7 @@ def _row_values(record: ReferenceRecord) -> dict[str, Any]:
 def _upsert(
     session: Session,
     records: Sequence[ReferenceRecord],
+    title_norms: Sequence[str | None],
     report: ImportReport,
     *,
     origin: str,
@@ -330,8 +333,9 @@ def _upsert(
     total = len(records)
     for start in range(0, total, _WRITE_CHUNK):
         new_rows: list[dict[str, Any]] = []
-        for record in records[start : start + _WRITE_CHUNK]:
-            values = _row_values(record)
+        end = start + _WRITE_CHUNK
+        for record, title_norm in zip(records[start:end], title_norms[start:end], strict=True):
+            values = _row_values(record, title_norm)
             found = existing.get(record.citekey)
             if found is None:
                 new_rows.append(
@@ -353,7 +357,7 @@ def _upsert(
         if new_rows:
             connection.execute(insert(table), new_rows)
         if progress is not None:
-            progress(min(start + _WRITE_CHUNK, total), total)
+            progress(min(end, total), total)
 
 
 def _save_blocks(session: Session, blocks: Sequence[LibraryBlock]) -> None:
