@@ -17,6 +17,7 @@ from kb.formats.bibtex.rules import key_fault
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
+_SPACE = re.compile(r"\s")
 # A database's accession number: a short letter prefix and a long number (Embase "L2006713348").
 _ACCESSION = re.compile(r"[A-Za-z]{0,3}[:_-]?\d{5,}")
 
@@ -31,7 +32,7 @@ def surname(name: str) -> str:
     name = name.strip()
     if "," in name:
         return name.split(",", 1)[0]
-    return re.split(r"\s", name, maxsplit=1)[0]
+    return _SPACE.split(name, maxsplit=1)[0]
 
 
 def key_base(authors: Sequence[str], year: int | None, title: str | None) -> str:

@@ -40,6 +40,8 @@ def _constant(name: str) -> Any:
 
 
 def _scalar(value: Any) -> str | None:
+    if type(value) is str:  # most values: one test, not four
+        return clean(value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
@@ -72,9 +74,14 @@ def _year(issued: Any) -> int | None:
     return year_in(_scalar(issued))
 
 
+_WORD_SEPARATORS = re.compile(r"[;,]")
+
+
 def _words(value: Any) -> list[str]:
     text = _scalar(value) if not isinstance(value, list) else "; ".join(map(str, value))
-    return [w.strip() for w in re.split(r"[;,]", text or "") if w.strip()]
+    if not text:
+        return []
+    return [w.strip() for w in _WORD_SEPARATORS.split(text) if w.strip()]
 
 
 def _unstorable(value: Any) -> bool:
