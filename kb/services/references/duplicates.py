@@ -63,10 +63,12 @@ def find_duplicates(
     session: Session,
     records: Sequence[ReferenceRecord],
     title_norms: Sequence[str | None] | None = None,
+    identities: Sequence[Identity] | None = None,
 ) -> list[PossibleDuplicate]:
     """Same DOI, same PMID, or same normalized title and year under different keys.
 
-    title_norms, when given, are the records' normalize_title(title), in their order.
+    title_norms, when given, are the records' normalize_title(title), in their order;
+    identities the library's, when the caller has read them already.
     """
     seen: dict[tuple[str, str], str] = {}
     found: dict[frozenset[str], PossibleDuplicate] = {}
@@ -80,7 +82,9 @@ def find_duplicates(
             if pair not in found:
                 found[pair] = PossibleDuplicate((other, key), f"same {label}")
 
-    for key, doi, pmid, title_norm, year in library_identities(session):
+    if identities is None:
+        identities = library_identities(session)
+    for key, doi, pmid, title_norm, year in identities:
         for kind, value, label in _dup_keys(doi, pmid, title_norm, year):
             check(kind, value, key, label)
     if title_norms is None:

@@ -27,6 +27,7 @@ from kb.models import BibBlock, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.progress import Progress
 from kb.services.references.duplicates import (
+    Identity,
     PossibleDuplicate,
     find_duplicates,
     library_identities,
@@ -179,8 +180,10 @@ def _store(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write a parse inside the caller's write transaction; nothing at all when it is refused."""
-    parsed.problems = _settle_keys(session, parsed.records, parsed.problems)
-    clashes = _case_clashes(session, parsed.records)
+    # The library's works, read once: made keys are settled against them, and duplicates found.
+    identities = library_identities(session)
+    parsed.problems = _settle_keys(identities, parsed.records, parsed.problems)
+    clashes = _case_clashes(identities, parsed.records)
     problems = sorted(parsed.problems + clashes, key=lambda p: (p.line or 0, p.record or 0))
     report = ImportReport(source=source, entries=len(parsed.records), problems=problems)
     records = parsed.records
@@ -213,7 +216,7 @@ def _store(
         progress(0, len(records))
     # Normalized once: duplicates are found by it, and each row stores it.
     title_norms = [normalize_title(r.title) for r in records]
-    report.possible_duplicates = find_duplicates(session, records, title_norms)
+    report.possible_duplicates = find_duplicates(session, records, title_norms, identities)
     _upsert(session, records, title_norms, report, origin=parsed.format, progress=progress)
     _save_blocks(session, parsed.library_blocks())
     counts = Counter(r.study_type for r in records)
@@ -224,7 +227,7 @@ def _store(
 
 
 def _settle_keys(
-    session: Session, records: Sequence[ReferenceRecord], problems: list[Problem]
+    identities: Sequence[Identity], records: Sequence[ReferenceRecord], problems: list[Problem]
 ) -> list[Problem]:
     """Keys kb made for records that came without one, made again against the library.
 
@@ -235,7 +238,7 @@ def _settle_keys(
     made = [r for r in records if r.key_generated]
     if not made:
         return problems
-    library = {i[0].casefold(): i for i in library_identities(session)}
+    library = {i[0].casefold(): i for i in identities}
     taken = {r.citekey.casefold() for r in records if not r.key_generated}
     renamed: dict[str, str] = {}
     # Per base, where to start: every earlier candidate is taken by this file or is another
@@ -271,7 +274,9 @@ def _settle_keys(
     ]
 
 
-def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[Problem]:
+def _case_clashes(
+    identities: Sequence[Identity], records: Sequence[ReferenceRecord]
+) -> list[Problem]:
     """Entries whose key differs only in case from one already in the library.
 
     Keys are compared ignoring case (as BibTeX and the file's own duplicate check do), so both
@@ -279,7 +284,7 @@ def _case_clashes(session: Session, records: Sequence[ReferenceRecord]) -> list[
     """
     folded = {r.citekey.casefold(): r for r in records}
     problems = []
-    for key in session.exec(select(Reference.citekey)):
+    for key, *_ in identities:
         record = folded.get(key.casefold())
         if record is not None and record.citekey != key:
             problems.append(
