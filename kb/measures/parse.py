@@ -362,14 +362,32 @@ def _time_point(match: re.Match[str]) -> str | None:
     return f"{value} {match['unit'].lower()}{plural}"
 
 
+# What a text must hold for each pattern to give a measure: most claims lack most of them, and
+# a look for a few characters costs far less than the pattern. Each is implied by its pattern
+# (an estimate also needs a CI label or a bracket, else effect() takes none of its matches).
+_HAS_SD = re.compile(r"±|\+/|\+-|SD|s\.d\.")
+_HAS_CI_OR_BRACKET = re.compile(r"[(\[{]|CI|C\.I\.|CrI|UI|(?i:confidence|credible|uncertainty)")
+_HAS_P_OPERATOR = re.compile(r"[<>=≤≥⩽⩾]")
+_HAS_OF = re.compile(r"/|of")
+
+
 def parse_measures(text: str) -> list[ParsedMeasure]:
     """Every measure the text reports, in reading order; non-measure numbers give nothing."""
     parser = _Parser(text)
-    parser.each(_PRE_POST, lambda x: parser.pre_post(x, need_scale=False))
-    parser.each(_EFFECT, parser.effect)
-    parser.each(_PRE_POST_BARE, lambda x: parser.pre_post(x, need_scale=True))
-    for pattern in _PROPORTIONS:
-        parser.each(pattern, parser.proportion)
-    parser.each(_P_ALONE, parser.p_value)
-    parser.attach()
+    if _HAS_SD.search(text):
+        parser.each(_PRE_POST, lambda x: parser.pre_post(x, need_scale=False))
+    if _HAS_CI_OR_BRACKET.search(text):
+        parser.each(_EFFECT, parser.effect)
+    if "from" in text:
+        parser.each(_PRE_POST_BARE, lambda x: parser.pre_post(x, need_scale=True))
+    if "%" in text:
+        parser.each(_PROPORTIONS[0], parser.proportion)
+    if _HAS_OF.search(text):
+        parser.each(_PROPORTIONS[1], parser.proportion)
+    if "%" in text:
+        parser.each(_PROPORTIONS[2], parser.proportion)
+    if ("p" in text or "P" in text) and _HAS_P_OPERATOR.search(text):
+        parser.each(_P_ALONE, parser.p_value)
+    if parser.measures:  # sample sizes and time points attach to measures, and only to them
+        parser.attach()
     return sorted(parser.measures, key=lambda m: m.start)
