@@ -320,15 +320,9 @@ class _Parser:
 
     def attach(self) -> None:
         """Give each measure the sample size and time point its sentence states."""
-        text = self.text
-        sizes = self.by_sentence(
-            (x.span(), x["n"] or x["n2"])
-            for x in (_N.finditer(text) if _HAS_N.search(text) else ())
-        )
-        times = self.by_sentence(
-            (x.span(), _time_point(x))
-            for x in (_TIME.finditer(text) if _HAS_UNIT.search(text) else ())
-        )
+        t = self.text
+        sizes = self.by_sentence((x.span(), x["n"] or x["n2"]) for x in _found(_N, _HAS_N, t))
+        times = self.by_sentence((x.span(), _time_point(x)) for x in _found(_TIME, _HAS_UNIT, t))
         for m, index in zip(self.measures, self.measure_sentences, strict=True):
             if m.n is None:
                 size = _nearest(m, sizes.get(index, []))
@@ -369,36 +363,35 @@ def _time_point(match: re.Match[str]) -> str | None:
     return f"{value} {match['unit'].lower()}{plural}"
 
 
-# What a text must hold for each pattern to give a measure: most claims lack most of them, and
-# a look for a few characters costs far less than the pattern. Each is implied by its pattern
-# (an estimate also needs a CI label or a bracket, else effect() takes none of its matches).
+# What a text must hold for each pattern to give a measure (a look for a few characters costs
+# far less than the pattern); an estimate needs a CI label or a bracket, else effect() takes none.
 _HAS_SD = re.compile(r"±|\+/|\+-|SD|s\.d\.")
-_HAS_TO = re.compile(r"to|→|->|vs|versus")
 _HAS_CI_OR_BRACKET = re.compile(r"[(\[{]|CI|C\.I\.|CrI|UI|(?i:confidence|credible|uncertainty)")
-_HAS_PERCENT_OPEN = re.compile(r"%\s*\(")
-_HAS_PERCENT_CLOSE = re.compile(r"%\s*\)")
+_HAS_PERCENT_OPEN, _HAS_PERCENT_CLOSE = re.compile(r"%\s*\("), re.compile(r"%\s*\)")
 _HAS_OF = re.compile(r"/|of")
-_HAS_PEOPLE = re.compile(_PEOPLE)
 _HAS_P_OPERATOR = re.compile(r"[<>=≤≥⩽⩾]")
 _HAS_N = re.compile(rf"[nN]\s*=|{_PEOPLE}")
 _HAS_UNIT = re.compile(r"hour|day|week|month|year", re.IGNORECASE)
 
 
+def _found(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    return pattern.finditer(text) if hint.search(text) else ()
+
+
 def parse_measures(text: str) -> list[ParsedMeasure]:
     """Every measure the text reports, in reading order; non-measure numbers give nothing."""
     parser = _Parser(text)
-    if _HAS_SD.search(text) and _HAS_TO.search(text):
+    if _HAS_SD.search(text):
         parser.each(_PRE_POST, lambda x: parser.pre_post(x, need_scale=False))
     if _HAS_CI_OR_BRACKET.search(text):
         parser.each(_EFFECT, parser.effect)
     if "from" in text and "to" in text:
         parser.each(_PRE_POST_BARE, lambda x: parser.pre_post(x, need_scale=True))
-    percent_closed = _HAS_PERCENT_CLOSE.search(text) is not None
     if _HAS_PERCENT_OPEN.search(text):
         parser.each(_PROPORTIONS[0], parser.proportion)
-    if _HAS_OF.search(text) and (percent_closed or _HAS_PEOPLE.search(text)):
+    if _HAS_OF.search(text) and (_HAS_PERCENT_CLOSE.search(text) or _HAS_N.search(text)):
         parser.each(_PROPORTIONS[1], parser.proportion)
-    if percent_closed:
+    if _HAS_PERCENT_CLOSE.search(text):
         parser.each(_PROPORTIONS[2], parser.proportion)
     if ("p" in text or "P" in text) and _HAS_P_OPERATOR.search(text):
         parser.each(_P_ALONE, parser.p_value)
