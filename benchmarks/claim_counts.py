@@ -48,7 +48,7 @@ def count(path: Path, verbose: bool = False) -> str:
             library = (PROJECT_ROOT / "data" / "references.bib").read_bytes()
             import_bib(session=session, actor=None, data=library, source="library")
             result = ingest_article(
-                session=session, actor=editor, text=path.read_text(encoding="utf-8"),
+                session=session, actor=editor, text=path.read_bytes(), filename=path.name,
                 slug=path.stem,
             )  # fmt: skip
             claims = list(

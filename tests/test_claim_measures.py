@@ -10,7 +10,7 @@ from kb.services.checks import claim_measures
 
 # Words measures are made of, none with an ASCII digit; the characters include every other
 # digit-like one (Arabic-Indic, superscripts, fractions, circled numbers).
-WORDS = ["p", "P", "<", "=", ">", "≤", "CI", "95 % CI", "to", "from", "±", "of", "(", ")", "[",
+WORDS = ["p", "P", "<", "=", ">", "≤", "CI", "% CI", "to", "from", "±", "of", "(", ")", "[",
          "]", "%", ";", ",", ".", "mean difference", "odds ratio", "OR", "HR", "RR", "SMD", "n",
          "patients", "months", "follow-up", "×", "−", "-", "–", "VAS", "score", "ten", "twenty",
          "half", "٣", "²", "½", "①", "e-", "x"]  # fmt: skip

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kb.enums import FlagKind
-from kb.measures import ParsedMeasure
+from kb.measures import CheckResult, ParsedMeasure, check_measure
 
 __all__ = ["ArticleContext", "CitedSource", "ClaimContext", "MarkerState", "Wanted"]
 
@@ -65,6 +65,17 @@ class ClaimContext:
     cited: tuple[CitedSource, ...] = ()
     measures: tuple[ParsedMeasure, ...] = ()
     article: ArticleContext | None = None
+    # check_measure's verdict on each measure, in order, when the caller has them already (the
+    # ingestion stores them on the measure rows): computed once, not once per use
+    verdicts: tuple[CheckResult, ...] = ()
+
+    def verdict(self, position: int, m: ParsedMeasure) -> CheckResult:
+        """check_measure(m) for the measure at position (1-based), reusing the given verdict
+        when m is that measure of the claim."""
+        n = len(self.measures)
+        if len(self.verdicts) == n and 0 < position <= n and self.measures[position - 1] is m:
+            return self.verdicts[position - 1]
+        return check_measure(m)
 
     def unlinked_markers(self) -> list[str]:
         """The claim's printed markers, in order, that no citation of the claim carries."""

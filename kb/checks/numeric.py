@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from kb.checks.context import ClaimContext, Wanted
 from kb.enums import FlagKind
-from kb.measures import ParsedMeasure, check_measure
+from kb.measures import ParsedMeasure
 
 
 def check(ctx: ClaimContext, position: int, m: ParsedMeasure) -> Wanted:
     """Flag the measure at position (1-based) when check_measure finds problems."""
-    result = check_measure(m)
+    result = ctx.verdict(position, m)
     if result.ok:
         return {}
     return {

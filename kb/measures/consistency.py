@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy.stats import norm
 
@@ -150,7 +151,7 @@ def _check_ci(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
     level = m.ci_level or 0.95
     if reported is None or not 0 < level < 1:
         return
-    z_crit = float(norm.ppf((1 + level) / 2))
+    z_crit = _z_crit(level)
     implied = _implied_p_range(est, low, high, z_crit) if math.isfinite(z_crit) else None
     if implied is None:
         return
@@ -160,6 +161,12 @@ def _check_ci(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:
             f"{ci} around {e} implies p between {implied[0]:.2g} and {implied[1]:.2g}, "
             f"which cannot be reported as p {m.p_operator or '='} {printed(m, 'p_value')}"
         )
+
+
+@lru_cache(maxsize=64)
+def _z_crit(level: float) -> float:
+    """The two-sided critical z of a CI level (a handful of levels recur: 0.95, 0.9, 0.99)."""
+    return float(norm.ppf((1 + level) / 2))
 
 
 def _check_proportion(m: ParsedMeasure, problems: list[str], done: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 __all__ = [
     "MAX_DIGITS",
@@ -28,6 +29,10 @@ _INT = r"[0-9]{1,3}(?:[,\u00a0\u2009\u202f ][0-9]{3})+(?![0-9])|[0-9]+"
 _UNSIGNED = rf"(?:{_INT})(?:\.[0-9]+)?|\.[0-9]+"
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 MAX_DIGITS = 15  # beyond a double's precision a "number" is an identifier, not a measurement
+_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
+_LEADING_MINUS = re.compile(f"^[{MINUS}]")
+_ANY_MINUS = re.compile(f"[{MINUS}]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 class TooManyDigits(Exception):
@@ -75,24 +80,29 @@ def read_measured(match: re.Match[str], name: str) -> tuple[float, int]:
     value, decimals = read(match[name].replace("·", "."))
     if not power:
         return value, decimals
-    exponent = int(re.sub(f"[{MINUS}]", "-", power.translate(_SUPERSCRIPT)))
-    mantissa = re.sub(f"[{_SEPARATORS}]", "", match[name].replace("·", "."))
-    mantissa = re.sub(f"^[{MINUS}]", "-", mantissa).lstrip("+")
+    exponent = int(_ANY_MINUS.sub("-", power.translate(_SUPERSCRIPT)))
+    mantissa = _SEPARATOR.sub("", match[name].replace("·", "."))
+    mantissa = _LEADING_MINUS.sub("-", mantissa).lstrip("+")
     value = float(f"{mantissa}e{exponent}")
     if math.isinf(value) or (value == 0) != (float(mantissa) == 0):
         raise TooManyDigits(match[name])  # "1e999", "1e-999": past a double, not a measurement
     return value, decimals - exponent
 
 
+@lru_cache(maxsize=4096)
 def read(printed: str, exponent: str | None = None) -> tuple[float, int]:
-    """Float value and printed decimals of a number as printed (any minus, separators)."""
-    text = re.sub(f"[{_SEPARATORS}]", "", printed).lstrip("+")
-    text = re.sub(f"^[{MINUS}]", "-", text)
-    if len(re.sub(r"[^0-9]", "", text)) > MAX_DIGITS:
+    """Float value and printed decimals of a number as printed (any minus, separators).
+
+    Remembered: a claim's measure reads each of its numbers several times (value, decimals,
+    the kind's tests), and an abstract repeats its numbers.
+    """
+    text = _SEPARATOR.sub("", printed).lstrip("+")
+    text = _LEADING_MINUS.sub("-", text)
+    if len(_NOT_DIGIT.sub("", text)) > MAX_DIGITS:
         raise TooManyDigits(printed)
     decimals = len(text.split(".")[1]) if "." in text else 0
     value = float(text)
     if exponent:  # always negative: "×10−4", "e-4"
-        power = int(re.sub(r"[^0-9]", "", exponent))
+        power = int(_NOT_DIGIT.sub("", exponent))
         value, decimals = value * 10.0**-power, decimals + power
     return value, decimals

@@ -320,8 +320,9 @@ class _Parser:
 
     def attach(self) -> None:
         """Give each measure the sample size and time point its sentence states."""
-        sizes = self.by_sentence((x.span(), x["n"] or x["n2"]) for x in _N.finditer(self.text))
-        times = self.by_sentence((x.span(), _time_point(x)) for x in _TIME.finditer(self.text))
+        t = self.text
+        sizes = self.by_sentence((x.span(), x["n"] or x["n2"]) for x in _found(_N, _HAS_N, t))
+        times = self.by_sentence((x.span(), _time_point(x)) for x in _found(_TIME, _HAS_UNIT, t))
         for m, index in zip(self.measures, self.measure_sentences, strict=True):
             if m.n is None:
                 size = _nearest(m, sizes.get(index, []))
@@ -362,14 +363,38 @@ def _time_point(match: re.Match[str]) -> str | None:
     return f"{value} {match['unit'].lower()}{plural}"
 
 
+# What a text must hold for each pattern to give a measure (a look for a few characters costs
+# far less than the pattern); an estimate needs a CI label or a bracket, else effect() takes none.
+_HAS_SD = re.compile(r"±|\+/|\+-|SD|s\.d\.")
+_HAS_CI_OR_BRACKET = re.compile(r"[(\[{]|CI|C\.I\.|CrI|UI|(?i:confidence|credible|uncertainty)")
+_HAS_PERCENT_OPEN, _HAS_PERCENT_CLOSE = re.compile(r"%\s*\("), re.compile(r"%\s*\)")
+_HAS_OF = re.compile(r"/|of")
+_HAS_P_OPERATOR = re.compile(r"[<>=≤≥⩽⩾]")
+_HAS_N = re.compile(rf"[nN]\s*=|{_PEOPLE}")
+_HAS_UNIT = re.compile(r"hour|day|week|month|year", re.IGNORECASE)
+
+
+def _found(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    return pattern.finditer(text) if hint.search(text) else ()
+
+
 def parse_measures(text: str) -> list[ParsedMeasure]:
     """Every measure the text reports, in reading order; non-measure numbers give nothing."""
     parser = _Parser(text)
-    parser.each(_PRE_POST, lambda x: parser.pre_post(x, need_scale=False))
-    parser.each(_EFFECT, parser.effect)
-    parser.each(_PRE_POST_BARE, lambda x: parser.pre_post(x, need_scale=True))
-    for pattern in _PROPORTIONS:
-        parser.each(pattern, parser.proportion)
-    parser.each(_P_ALONE, parser.p_value)
-    parser.attach()
+    if _HAS_SD.search(text):
+        parser.each(_PRE_POST, lambda x: parser.pre_post(x, need_scale=False))
+    if _HAS_CI_OR_BRACKET.search(text):
+        parser.each(_EFFECT, parser.effect)
+    if "from" in text and "to" in text:
+        parser.each(_PRE_POST_BARE, lambda x: parser.pre_post(x, need_scale=True))
+    if _HAS_PERCENT_OPEN.search(text):
+        parser.each(_PROPORTIONS[0], parser.proportion)
+    if _HAS_OF.search(text) and (_HAS_PERCENT_CLOSE.search(text) or _HAS_N.search(text)):
+        parser.each(_PROPORTIONS[1], parser.proportion)
+    if _HAS_PERCENT_CLOSE.search(text):
+        parser.each(_PROPORTIONS[2], parser.proportion)
+    if ("p" in text or "P" in text) and _HAS_P_OPERATOR.search(text):
+        parser.each(_P_ALONE, parser.p_value)
+    if parser.measures:  # sample sizes and time points attach to measures, and only to them
+        parser.attach()
     return sorted(parser.measures, key=lambda m: m.start)

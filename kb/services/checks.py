@@ -24,7 +24,7 @@ from kb.checks import ArticleContext, CitedSource, ClaimContext, wanted_flags
 from kb.db import writing
 from kb.enums import STUDY_TYPE_BY_CODE, FlagStatus
 from kb.errors import NotFound
-from kb.measures import ParsedMeasure, check_measure, parse_measures
+from kb.measures import CheckResult, ParsedMeasure, check_measure, parse_measures
 from kb.models import Article, Citation, Claim, Flag, Measure, Reference, User, utcnow
 from kb.permissions import Action, require
 from kb.services.events import record_event
@@ -99,12 +99,18 @@ def claim_measures(text: str) -> list[ParsedMeasure]:
 
 
 def measure_rows(
-    claim_id: int, text: str, parsed: Sequence[ParsedMeasure] | None = None
+    claim_id: int,
+    text: str,
+    parsed: Sequence[ParsedMeasure] | None = None,
+    verdicts: Sequence[CheckResult] | None = None,
 ) -> list[dict[str, Any]]:
-    """Measure table rows for a claim's text, each with its consistency verdict."""
+    """Measure table rows for a claim's text, each with its consistency verdict (check_measure
+    of each parsed measure, unless given)."""
+    measures = claim_measures(text) if parsed is None else parsed
+    if verdicts is None or len(verdicts) != len(measures):
+        verdicts = [check_measure(m) for m in measures]
     rows = []
-    for i, m in enumerate(claim_measures(text) if parsed is None else parsed, 1):
-        result = check_measure(m)
+    for i, (m, result) in enumerate(zip(measures, verdicts, strict=True), 1):
         row = {k: v for k, v in m.as_row().items() if k in _MEASURE_COLUMNS}
         row.update(
             claim_id=claim_id,
@@ -183,10 +189,11 @@ def check_claims(
                 assert article is not None
                 articles[claim.article_id] = article_context(article)
             parsed = claim_measures(claim.text)
+            verdicts = tuple(check_measure(m) for m in parsed)
             if [m.text for m in parsed] != stored.get(claim.id, []):
                 if not fresh:
                     session.execute(delete(Measure).where(col(Measure.claim_id) == claim.id))
-                new_measures += measure_rows(claim.id, claim.text, parsed)
+                new_measures += measure_rows(claim.id, claim.text, parsed, verdicts)
             want = wanted_flags(
                 ClaimContext(
                     text=claim.text,
@@ -195,6 +202,7 @@ def check_claims(
                     cited=tuple(cited.get(claim.id, ())),
                     measures=tuple(parsed),
                     article=articles[claim.article_id],
+                    verdicts=verdicts,
                 )
             )
             open_keys = set()

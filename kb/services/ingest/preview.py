@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from kb.checks import ArticleContext, ClaimContext, Wanted, wanted_flags
 from kb.enums import RetractionStatus, Stance
 from kb.ingest import ParsedArticle
-from kb.measures import ParsedMeasure
+from kb.measures import CheckResult, ParsedMeasure, check_measure
 from kb.models import Reference, User
 from kb.permissions import Action, require
 from kb.services.checks import cited_source, claim_measures
@@ -57,9 +57,11 @@ def preview_article(
 
 @dataclass
 class PlannedClaim:
-    """One planned claim's measures and the automatic flags it gets, by check key."""
+    """One planned claim's measures, their consistency verdicts and the automatic flags it
+    gets, by check key."""
 
     measures: list[ParsedMeasure]
+    verdicts: tuple[CheckResult, ...]
     flags: Wanted
 
 
@@ -82,6 +84,7 @@ def check_plan(
             if marker in plan:
                 cited.setdefault(plan[marker][0], marker)
         measures = claim_measures(statement.text)
+        verdicts = tuple(check_measure(m) for m in measures)
         ctx = ClaimContext(
             text=statement.text,
             kind=row["kind"],
@@ -92,8 +95,9 @@ def check_plan(
             ),
             measures=tuple(measures),
             article=article,
+            verdicts=verdicts,
         )
-        out.append(PlannedClaim(measures, wanted_flags(ctx)))
+        out.append(PlannedClaim(measures, verdicts, wanted_flags(ctx)))
     return out
 
 

@@ -113,7 +113,7 @@ def _ingest(
         conn,
         Measure,
         [r for cid, s, c in _each(claim_ids, parsed, checked)
-         for r in measure_rows(cid, s.text, c.measures)],
+         for r in measure_rows(cid, s.text, c.measures, c.verdicts)],
     )  # fmt: skip
     flags: list[dict[str, Any]] = []
     raised: list[dict[str, Any]] = []
