@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from kb.enums import ClaimKind
-from kb.ingest.classify import guess_kind
+from kb.ingest.classify import Caseless, guess_kind
 from kb.ingest.records import Statement
 
 _OWN_PART = re.compile(
@@ -48,7 +48,7 @@ _STRUCTURE = {
     "discussion": re.compile(r"discussion", re.IGNORECASE),
     "conclusions": re.compile(r"conclusions?", re.IGNORECASE),
 }
-_WE = re.compile(
+_WE = Caseless(
     r"\b(?:we|our team)\s+(?:\w+\s+){0,2}?(?:analy[sz]ed|examined|measured|tested|found|observed|"
     r"estimated|defined|used|performed|conducted|recruited|enrolled|included|excluded|"
     r"randomi[sz]ed|compared|calculated|assessed|investigated|identified|collected|extracted|"
@@ -60,7 +60,6 @@ _WE = re.compile(
     r"\bin this (?:study|analysis|trial|experiment)\b|"
     r"^in (?:conclusion|summary)\b|\b(?:observed|reported|found|shown|described) here\b|"
     r"\b(?:these|our) (?:findings|results|data|estimates)\b",
-    re.IGNORECASE,
 )
 
 
