@@ -53,14 +53,25 @@ _WE = Caseless(
     r"estimated|defined|used|performed|conducted|recruited|enrolled|included|excluded|"
     r"randomi[sz]ed|compared|calculated|assessed|investigated|identified|collected|extracted|"
     r"fitted|adjusted|re-?ran|set out|obtained|report|show|demonstrate|detected|quantified|"
-    r"hypothesi[sz]ed|sought|aimed|studied|surveyed|interviewed|followed)\b|"
+    r"hypothesi[sz]ed|sought|aimed|studied|surveyed|interviewed|followed)\b",
+    needs=("we", "our team"),
+)
+_OUR_WORK = Caseless(
     r"\bour (?:study|studies|results?|data|findings|analys[ie]s|sample|cohort|trial|"
     r"experiments?|survey|model)\b|"
     r"\b(?:the|this) (?:present|current) (?:study|analysis|work|experiment)\b|"
     r"\bin this (?:study|analysis|trial|experiment)\b|"
     r"^in (?:conclusion|summary)\b|\b(?:observed|reported|found|shown|described) here\b|"
     r"\b(?:these|our) (?:findings|results|data|estimates)\b",
-)
+    needs=("our ", "present ", "current ", "in this ", "in conclusion", "in summary", " here",
+           "these "),
+)  # fmt: skip
+
+
+def _speaks_of_own_work(text: str) -> bool:
+    """Whether the text speaks of the work in the first person: "we measured", "our data show"."""
+    low = text.lower()
+    return _WE.search(text, low) or _OUR_WORK.search(text, low)
 
 
 def _parts(section: str | None) -> list[str]:
@@ -87,14 +98,14 @@ def is_research_article(statements: Sequence[Statement], sections: Sequence[str]
     parts = {key for key, pattern in _STRUCTURE.items() for n in names if pattern.fullmatch(n)}
     if len(parts) >= 2:
         return True
-    return sum(1 for s in statements if _WE.search(s.text)) >= 3
+    return sum(1 for s in statements if _speaks_of_own_work(s.text)) >= 3
 
 
 def reports_own_study(statement: Statement) -> bool:
     """In a research article: whether the statement reports the article's own methods or results."""
     if statement.markers:
         return False
-    return _nearest_part(statement.section) == "own" or bool(_WE.search(statement.text))
+    return _nearest_part(statement.section) == "own" or _speaks_of_own_work(statement.text)
 
 
 def claim_kinds(statements: Sequence[Statement], sections: Sequence[str]) -> list[ClaimKind]:
