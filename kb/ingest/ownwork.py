@@ -48,13 +48,15 @@ _STRUCTURE = {
     "discussion": re.compile(r"discussion", re.IGNORECASE),
     "conclusions": re.compile(r"conclusions?", re.IGNORECASE),
 }
+# The characters \\s matches in ASCII: "we" and one of them starts a first-person report.
+_ASCII_SPACES = [c for c in map(chr, range(128)) if c.isspace()]
 _WE = Caseless(
     r"\b(?:we|our team)\s+(?:\w+\s+){0,2}?(?:analy[sz]ed|examined|measured|tested|found|observed|"
     r"estimated|defined|used|performed|conducted|recruited|enrolled|included|excluded|"
     r"randomi[sz]ed|compared|calculated|assessed|investigated|identified|collected|extracted|"
     r"fitted|adjusted|re-?ran|set out|obtained|report|show|demonstrate|detected|quantified|"
     r"hypothesi[sz]ed|sought|aimed|studied|surveyed|interviewed|followed)\b",
-    needs=("we", "our team"),
+    needs=("our team", *(f"we{space}" for space in _ASCII_SPACES)),
 )
 _OUR_WORK = Caseless(
     r"\bour (?:study|studies|results?|data|findings|analys[ie]s|sample|cohort|trial|"
