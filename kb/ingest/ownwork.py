@@ -48,7 +48,7 @@ _STRUCTURE = {
     "discussion": re.compile(r"discussion", re.IGNORECASE),
     "conclusions": re.compile(r"conclusions?", re.IGNORECASE),
 }
-# The characters \\s matches in ASCII: "we" and one of them starts a first-person report.
+# The characters \s matches in ASCII: "we" and one of them starts a first-person report.
 _ASCII_SPACES = [c for c in map(chr, range(128)) if c.isspace()]
 _WE = Caseless(
     r"\b(?:we|our team)\s+(?:\w+\s+){0,2}?(?:analy[sz]ed|examined|measured|tested|found|observed|"
