@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -55,7 +56,8 @@ _CUE_TEXT = (
     "by the by a OR RR HR SMD NNT CI mean difference odds ratio one in three times more likely "
     "n = 12 p < 0.05 p=.03 95% CI 40% ± 2019 1998 3 12.5 "
     "patients people adults children many some the a and or of in with for pain spine knee "
-    "SHOULD Study EVIDENCE Mechanism İ ı ſ K é ’ “ ” – — - , ; : ( ) [1]"
+    "SHOULD Study EVIDENCE Mechanism İ ı ſ K é ’ “ ” – — - , ; : ( ) [1] "
+    "µg β-blockers naïve café ≤ ≥ × Größe ΣΑΣ Øvre"
 )
 _CUES = _CUE_TEXT.split(" ")
 _OPENERS = [
@@ -142,6 +144,16 @@ def test_generated_and_labelled_sentences_keep_their_answers(recorded: dict[str,
     assert isinstance(want, str) and len(want) == len(all_texts)
     changed = [(t, w, g) for t, w, g in zip(all_texts, want, got, strict=True) if w != g]
     assert changed == [], f"{len(changed)} answers changed, e.g. {changed[:3]}"
+
+
+def test_the_characters_that_fold_to_ascii_are_all_known() -> None:
+    """Caseless is exact only if FOLDS_TO_ASCII names every non-ASCII character that matches an
+    ASCII letter when case is ignored."""
+    from kb.ingest.classify import FOLDS_TO_ASCII
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.fullmatch(chr(c))}
+    assert found == FOLDS_TO_ASCII
 
 
 def test_the_mixed_sentences_exercise_every_answer() -> None:

@@ -37,20 +37,34 @@ The labelled table in tests/test_ingest_kinds.py measures these rules per kind.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 from kb.enums import ClaimKind
 
+# The characters outside ASCII that equal an ASCII letter when case is ignored ("İ", "ı", "ſ" and
+# the Kelvin sign); tests/test_classify_equivalence.py checks this against every code point.
+FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def lowered(text: str) -> str | None:
+    """text with its ASCII capitals lower-cased, for Caseless.search; None when it holds one of
+    FOLDS_TO_ASCII (then only the case-insensitive pattern itself is exact)."""
+    if text.isascii():
+        return text.lower()
+    return None if not FOLDS_TO_ASCII.isdisjoint(text) else text.translate(_ASCII_LOWER)
+
 
 class Caseless:
-    """A case-insensitive pattern that runs several times faster on ASCII text: there it searches
-    the lower-cased text with a case-sensitive copy of itself (lower-cased too). On ASCII text the
-    two agree exactly: an ASCII character equals a letter of an ASCII pattern case-insensitively
-    exactly when their lower cases are equal, and lower-casing ASCII keeps every length, word
-    character and boundary. Any other text is searched with the pattern itself.
+    """A case-insensitive pattern (ASCII) that runs several times faster as a case-sensitive,
+    lower-cased copy of itself searched in lowered(text). The two agree exactly: a character
+    outside FOLDS_TO_ASCII equals a letter of the pattern case-insensitively exactly when, ASCII
+    capitals lower-cased, it is that letter in lower case; lowering ASCII capitals keeps every
+    length, word character and boundary, and no other part of the pattern depends on case.
 
-    ``needs`` (lower case), when given, are strings one of which every match contains: on ASCII
-    text, when none is in it, the pattern is not run at all."""
+    ``needs`` (lower case), when given, are strings one of which every match contains: when
+    none is in the lowered text the pattern is not run at all."""
 
     __slots__ = ("lowered", "needs", "pattern")
 
@@ -61,11 +75,10 @@ class Caseless:
         self.lowered = re.compile(pattern.lower())
         self.needs = needs
 
-    def search(self, text: str, lower: str | None = None) -> bool:
-        """Whether the pattern occurs in text; lower is text.lower(), when already at hand."""
-        if not text.isascii():
+    def search(self, text: str, low: str | None) -> bool:
+        """Whether the pattern occurs in text; low is lowered(text)."""
+        if low is None:
             return self.pattern.search(text) is not None
-        low = text.lower() if lower is None else lower
         if self.needs and not any(n in low for n in self.needs):
             return False
         return self.lowered.search(low) is not None
@@ -221,7 +234,7 @@ _ASSERTING_VERB = _words(
 )  # fmt: skip
 
 
-def _defines(text: str, low: str) -> bool:
+def _defines(text: str, low: str | None) -> bool:
     return _DEFINITION.search(text, low) or _DEFINITION_AT_START.search(text, low)
 
 
@@ -229,7 +242,7 @@ def _defines(text: str, low: str) -> bool:
 def guess_kind(text: str) -> ClaimKind:
     """finding / recommendation / mechanism / background, by the rules of the module docstring."""
     text = text.strip()
-    low = text.lower()
+    low = lowered(text)
     if _statistic(text) or _RATE.search(text, low):
         return ClaimKind.finding
     if _IMPERATIVE.search(text, low) or _ADVICE.search(text, low):
@@ -255,7 +268,7 @@ def is_check_worthy(text: str) -> bool:
     text = text.strip()
     if not text or text.rstrip('"”’)').endswith("?"):
         return False
-    low = text.lower()
+    low = lowered(text)
     if _SIGNPOST.search(text) or _CALL_TO_ACTION.search(text, low) or _OWN_TERM.search(text, low):
         return False
     statistic = _statistic(text) or _RATE.search(text, low)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from kb.enums import ClaimKind
-from kb.ingest.classify import Caseless, guess_kind
+from kb.ingest.classify import Caseless, guess_kind, lowered
 from kb.ingest.records import Statement
 
 _OWN_PART = re.compile(
@@ -72,7 +72,7 @@ _OUR_WORK = Caseless(
 
 def _speaks_of_own_work(text: str) -> bool:
     """Whether the text speaks of the work in the first person: "we measured", "our data show"."""
-    low = text.lower()
+    low = lowered(text)
     return _WE.search(text, low) or _OUR_WORK.search(text, low)
 
 
