@@ -99,6 +99,7 @@ _EFFECT_SIZE = re.compile(
     r"[hH]azard [rR]atio)\b"
 )
 _COMPARISON_SIGNS = frozenset("<=>≤≥")
+_EFFECT_SIZE_NEEDS = ("OR", "RR", "HR", "SMD", "NNT", "ean ", "dds ", "isk ", "azard ")
 
 
 def _statistic(text: str) -> bool:
@@ -107,7 +108,7 @@ def _statistic(text: str) -> bool:
         or ("%" in text and _PERCENT.search(text))
         or ("CI" in text and _CI.search(text))
         or (not _COMPARISON_SIGNS.isdisjoint(text) and _P_OR_N.search(text))
-        or _EFFECT_SIZE.search(text)
+        or (any(n in text for n in _EFFECT_SIZE_NEEDS) and _EFFECT_SIZE.search(text))
     )
 
 
@@ -121,6 +122,7 @@ _IMPERATIVE = Caseless(  # an instruction, possibly after an "If ...," clause
 _RATE = Caseless(
     r"\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|six|ten|\d+)\b|"
     r"\btimes (?:more|less|as) likely\b",
+    needs=(" in ", "times "),
 )
 _ADVICE = _words(
     r"should(?:n'?t)?", "must", "ought to", r"recommend(?:s|ed|ation)?", r"advised?",
