@@ -43,7 +43,9 @@ def number(name: str) -> str:
     """Pattern of one signed decimal number, captured as group `name`."""
     # A sign counts only where it cannot be a range dash ("0.57–0.81" is two positive numbers).
     sign = rf"(?:(?<![\w.)\]%])[{MINUS}+](?=[0-9.])|(?<![\w.]))"
-    return rf"(?P<{name}>{sign}(?:{_UNSIGNED}))(?!\w|\.[0-9])"
+    # The lookahead (a sign, a digit or a point) changes no match; it makes a scan reject every
+    # other position at once instead of trying the sign's lookbehinds there.
+    return rf"(?=[{MINUS}+0-9.])(?P<{name}>{sign}(?:{_UNSIGNED}))(?!\w|\.[0-9])"
 
 
 def scientific(name: str, name_e: str) -> str:
@@ -55,7 +57,7 @@ def scientific(name: str, name_e: str) -> str:
 
 def integer(name: str) -> str:
     """Pattern of a whole count (thousands separators allowed), captured as group `name`."""
-    return rf"(?<![\w.,])(?P<{name}>{_INT})(?!\w|[.,][0-9])"
+    return rf"(?=[0-9])(?<![\w.,])(?P<{name}>{_INT})(?!\w|[.,][0-9])"
 
 
 def measured(name: str) -> str:
@@ -71,7 +73,7 @@ def measured(name: str) -> str:
         rf"\s*[×x]\s*10\s*(?:\^\s*(?P<{name}_pow>[{MINUS}+]?[0-9]{{1,3}})"
         rf"|(?P<{name}_sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}}))|[eE](?P<{name}_e>[{MINUS}+]?[0-9]{{1,3}})"
     )
-    return rf"(?P<{name}>{sign}(?:{unsigned}))(?:{power})?(?!\w|[.·][0-9])"
+    return rf"(?=[{MINUS}+0-9.])(?P<{name}>{sign}(?:{unsigned}))(?:{power})?(?!\w|[.·][0-9])"
 
 
 def read_measured(match: re.Match[str], name: str) -> tuple[float, int]:
