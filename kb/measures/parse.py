@@ -72,8 +72,8 @@ _N = re.compile(
 )
 _UNIT = r"(?P<unit>hour|day|week|month|year)s?\b(?![-\s]+old)"
 _TIME = re.compile(
-    rf"(?:\b(?P<prep>at|after|over|for|within|during|by|through)\s+(?:(?:a|the)\s+)?"
-    rf"(?:(?:mean|median|average)\s+(?:of\s+)?)?"
+    rf"(?=[afowdbtm{MINUS}+0-9.])(?:\b(?P<prep>at|after|over|for|within|during|by|through)\s+"
+    rf"(?:(?:a|the)\s+)?(?:(?:mean|median|average)\s+(?:of\s+)?)?"
     rf"|\b(?P<avg>mean|median|average)\s+(?:follow[-\s]?up\s+(?:of\s+|was\s+)?)?"
     rf"|\b(?P<lead>follow[-\s]?up)\s+(?:period\s+)?(?:of|was|lasted)\s+(?:(?:mean|median)\s+)?)?"
     rf"{number('tval')}(?P<hy>\s*[-‐]\s*|\s+){_UNIT}(?P<fu>[-\s]+(?:of\s+)?follow[-\s]?up)?",
