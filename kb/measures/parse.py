@@ -101,7 +101,7 @@ _OUTCOMES = (
 # How far back an outcome is looked for: a bounded window keeps a sentence of many measures
 # linear ("odds of relapse ... 1.5 (1.2-1.9)" names it within a few words).
 _OUTCOME_WINDOW = 200
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|\n+")
+_SENTENCE_END = re.compile(r"(?=\s)(?:(?<=[.!?])\s+(?=[A-Z(\[])|\n+)")  # both start on a space
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
