@@ -81,6 +81,7 @@ def clean(text: object) -> str | None:
     """`text` with its whitespace collapsed to single spaces; None when nothing is left."""
     if not isinstance(text, str) or not text:
         return None
+    # Re-joining a long abstract costs as much as decoding it; most need no collapsing.
     if (
         "  " in text
         or "\n" in text

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kb.formats.text import clean
+
 # Characters whose presence means a value may need decoding; everything else is plain text.
 _LATEX_CHARS = frozenset("\\{}~$")
 
@@ -261,18 +263,7 @@ def clean_text(text: str | None) -> str | None:
         text = decode_latex(text)
         if not text:
             return None
-    # Re-joining a long abstract costs as much as decoding it; most need no collapsing.
-    if (
-        "  " in text
-        or "\n" in text
-        or "\t" in text
-        or "\r" in text
-        or "\xa0" in text
-        or text[0].isspace()
-        or text[-1].isspace()
-    ):
-        text = " ".join(text.split())
-    return text or None
+    return clean(text)
 
 
 _BRACE = re.compile(r"(?<!\\)[{}]")
